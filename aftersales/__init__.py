@@ -1,0 +1,1 @@
+"""After-sales register domain: pure rules, no Excel libraries, no clock reads."""

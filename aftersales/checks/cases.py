@@ -1,0 +1,175 @@
+"""Checks of one case at a time (SPEC §3.3, §6): required inputs, amounts, eligibility, dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aftersales.checks.context import CheckContext, per_case, value_text
+from aftersales.columns import BY_KEY, REQUIRED_HEADERS
+from aftersales.deadlines import price_protect_end, return_window_end, within_price_protection
+from aftersales.issues import Issue
+from aftersales.model import Case
+from aftersales.taxonomy import (
+    GOODS_CASES,
+    MONEY_RESOLUTIONS,
+    CaseType,
+    Resolution,
+    case_type_label,
+    resolution_label,
+)
+
+ALWAYS = "每条售后都要填"
+
+
+def required_fields(case: Case, ctx: CheckContext) -> dict[str, str]:
+    """Keys this case needs (SPEC §3.3 and every input its rules need), with the reason why."""
+    needed = {column.key: ALWAYS for column in REQUIRED_HEADERS}
+    kind = case.case_type
+    if kind is not None:
+        label = case_type_label(kind)
+        because = f"{label}需要填写"
+        if kind in GOODS_CASES:
+            needed["sku"] = because
+        if kind is CaseType.SHORT:
+            needed["item_amount"] = because
+        if kind is CaseType.WRONG_ITEM and case.liable_party != "客户":
+            needed["received_sku"] = because
+            needed["item_amount"] = because
+        if kind in (CaseType.DAMAGED, CaseType.QUALITY):
+            needed["severity"] = because
+        if kind is CaseType.NO_REASON:
+            needed["signed_at"] = because
+        if kind is CaseType.PRICE_PROTECT:
+            needed["ordered_at"] = because
+            needed["item_amount"] = because
+    rec = ctx.recommendation(case)
+    moving = case.resolution or (rec.resolution if rec else None)
+    if moving in MONEY_RESOLUTIONS:
+        needed.setdefault("paid_amount", f"「{resolution_label(moving)}」要退钱，需要实付金额来核对上限")
+    for key in rec.missing if rec else ():
+        needed.setdefault(key, "推荐方案和补偿上限要用到")
+    return needed
+
+
+@per_case
+def check_required(case: Case, ctx: CheckContext) -> Iterator[Issue]:
+    """required-missing: an input this case needs is empty."""
+    for key, reason in required_fields(case, ctx).items():
+        if getattr(case, key) is not None or key in case.invalid:
+            continue
+        if BY_KEY[key].always_required and key not in ctx.present:
+            continue  # the whole column is missing: header-missing says so once
+        yield ctx.issue("required-missing", case, key, reason=reason)
+
+
+@per_case
+def check_case_id(case: Case, ctx: CheckContext) -> Iterator[Issue]:
+    """case-id-missing: blank 售后单号 (the validate button assigns one)."""
+    if case.case_id is None and "case_id" not in case.invalid:
+        yield ctx.issue("case-id-missing", case, "case_id")
+
+
+@per_case
+def check_dates(case: Case, ctx: CheckContext) -> Iterator[Issue]:
+    """date-in-future and signed-after-registered."""
+    now = value_text(ctx.now) or ""
+    for key in ("registered_at", "signed_at"):
+        moment = getattr(case, key)
+        if moment is not None and moment > ctx.now:
+            yield ctx.issue("date-in-future", case, key, now=now)
+    if case.signed_at and case.registered_at and case.signed_at > case.registered_at:
+        yield ctx.issue("signed-after-registered", case, "signed_at", registered=value_text(case.registered_at) or "")
+
+
+@per_case
+def check_resolution_dates(case: Case, ctx: CheckContext) -> Iterator[Issue]:
+    """resolution-missing and resolved-at-missing."""
+    if case.resolved_at and case.resolution is None and "resolution" not in case.invalid:
+        yield ctx.issue("resolution-missing", case, "resolution", resolved=value_text(case.resolved_at) or "")
+    if case.resolution and case.resolved_at is None and "resolved_at" not in case.invalid:
+        yield ctx.issue("resolved-at-missing", case, "resolved_at", resolution=resolution_label(case.resolution))
+
+
+@per_case
+def check_amounts(case: Case, ctx: CheckContext) -> Iterator[Issue]:
+    """amount-exceeds-paid and over-ceiling (amount and freight refund)."""
+    rec = ctx.recommendation(case)
+    paid = case.paid_amount
+    exceeds_paid = (
+        case.amount is not None and paid is not None and case.amount > paid and case.resolution is not Resolution.GIFT
+    )
+    if exceeds_paid:
+        yield ctx.issue("amount-exceeds-paid", case, "amount", paid=value_text(paid) or "")
+    if rec is None or case.approved_by:
+        return
+    target = case.resolution or rec.resolution
+    if not exceeds_paid and case.amount is not None and rec.ceiling is not None and case.amount > rec.ceiling:
+        what = f"「{resolution_label(target)}」的补偿" if target else "补偿"
+        yield ctx.issue("over-ceiling", case, "amount", what=what, ceiling=value_text(rec.ceiling) or "")
+    freight = case.freight_refund
+    if freight is not None and rec.freight_ceiling is not None and freight > rec.freight_ceiling:
+        yield ctx.issue("over-ceiling", case, "freight_refund", what="退运费", ceiling=value_text(rec.freight_ceiling) or "")
+
+
+_DAMAGE_EVIDENCE = frozenset({CaseType.DAMAGED, CaseType.QUALITY})
+_OTHER_EVIDENCE = frozenset({CaseType.SHORT, CaseType.WRONG_ITEM, CaseType.SIZE})
+
+
+@per_case
+def check_evidence(case: Case, ctx: CheckContext) -> Iterator[Issue]:
+    """evidence-insufficient: too few photos/videos for the case type."""
+    if case.case_type is None or "evidence_count" in case.invalid:
+        return
+    if case.case_type in _DAMAGE_EVIDENCE:
+        minimum = ctx.policy.min_evidence_damage
+    elif case.case_type in _OTHER_EVIDENCE:
+        minimum = ctx.policy.min_evidence_other
+    else:
+        return
+    if case.evidence < minimum:
+        yield ctx.issue(
+            "evidence-insufficient", case, "evidence_count",
+            count=str(case.evidence), minimum=str(minimum), case_type=case_type_label(case.case_type),
+        )
+
+
+@per_case
+def check_windows(case: Case, ctx: CheckContext) -> Iterator[Issue]:
+    """outside-return-window, price-protect-expired, price-protect-unconfirmed, refund-type-mismatch."""
+    policy = ctx.policy
+    offered = case.resolution is not None and case.resolution is not Resolution.DECLINE
+    if case.case_type is CaseType.NO_REASON:
+        if offered and case.registered_at and case.signed_at:
+            end = return_window_end(case.signed_at, policy)
+            if case.registered_at >= end:
+                yield ctx.issue(
+                    "outside-return-window", case, "resolution",
+                    signed=value_text(case.signed_at) or "", window_end=value_text(end) or "",
+                    registered=value_text(case.registered_at) or "",
+                )
+        if case.order_stage == "已签收" and case.resolution is Resolution.REFUND_ONLY:
+            yield ctx.issue("refund-type-mismatch", case, "resolution")
+    if case.case_type is CaseType.PRICE_PROTECT:
+        if offered and case.registered_at and case.ordered_at:
+            if not within_price_protection(case.registered_at, case.ordered_at, policy):
+                yield ctx.issue(
+                    "price-protect-expired", case, "resolution",
+                    ordered=value_text(case.ordered_at) or "", days=str(policy.price_protect_days),
+                    registered=value_text(case.registered_at) or "",
+                    last_day=price_protect_end(case.ordered_at, policy).isoformat(),
+                )
+        if case.resolution is not Resolution.DECLINE and case.order_stage != "已签收" and "order_stage" not in case.invalid:
+            yield ctx.issue("price-protect-unconfirmed", case, "order_stage", stage=case.order_stage or "空")
+
+
+@per_case
+def check_payment_details(case: Case, ctx: CheckContext) -> Iterator[Issue]:
+    """cashback-account-missing, completed-unpaid, escalation-missing."""
+    if case.refund_channel == "支付宝返现" and case.payee_account is None and "payee_account" not in case.invalid:
+        yield ctx.issue("cashback-account-missing", case, "payee_account")
+    if case.status == "已完成" and case.resolution in MONEY_RESOLUTIONS and case.paid_at is None:
+        if "paid_at" not in case.invalid:
+            assert case.resolution is not None
+            yield ctx.issue("completed-unpaid", case, "paid_at", resolution=resolution_label(case.resolution))
+    if case.case_type in (CaseType.COMPLAINT, CaseType.OTHER) and case.resolution and not case.approved_by:
+        yield ctx.issue("escalation-missing", case, "approved_by", case_type=case_type_label(case.case_type))

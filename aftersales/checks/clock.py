@@ -1,0 +1,71 @@
+"""Checks that depend on `now` (SPEC §5): overdue solutions, unpaid cashback, stale follow-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aftersales.checks.context import CheckContext, per_case, value_text
+from aftersales.deadlines import calendar_days_since, cashback_deadline, solution_deadline
+from aftersales.issues import Issue
+from aftersales.model import Case
+from aftersales.policy import Policy
+from aftersales.taxonomy import CASHBACK_CHANNELS, Resolution
+
+CASHBACK_RESOLUTIONS = frozenset({Resolution.PARTIAL_REFUND, Resolution.REFUND_ONLY})
+
+
+def is_overdue(case: Case, ctx: CheckContext) -> bool:
+    """No solution yet and the same-day deadline has passed (and the case is not closed)."""
+    if case.registered_at is None or case.resolution is not None or "resolution" in case.invalid:
+        return False
+    if case.status == "已关闭":
+        return False
+    return ctx.now > solution_deadline(case.registered_at, ctx.policy)
+
+
+@per_case
+def check_solution_deadline(case: Case, ctx: CheckContext) -> Iterator[Issue]:
+    """solution-overdue and solution-late (seed 000 八: 当天给出顾客解决方案)."""
+    if case.registered_at is None:
+        return
+    deadline = solution_deadline(case.registered_at, ctx.policy)
+    if is_overdue(case, ctx):
+        yield ctx.issue("solution-overdue", case, "resolution", deadline=value_text(deadline) or "")
+    if case.resolved_at is not None and case.resolved_at > deadline:
+        yield ctx.issue("solution-late", case, "resolved_at", deadline=value_text(deadline) or "")
+
+
+def cashback_due(case: Case, policy: Policy) -> bool:
+    """Whether the case is a cashback that must be paid by day_end of its resolved date."""
+    return (
+        case.refund_channel in CASHBACK_CHANNELS
+        and case.resolution in CASHBACK_RESOLUTIONS
+        and case.resolved_at is not None
+        and case.amount != 0
+    )
+
+
+@per_case
+def check_cashback_paid(case: Case, ctx: CheckContext) -> Iterator[Issue]:
+    """cashback-unpaid (seed 004: 当天下班前统一返款)."""
+    if not cashback_due(case, ctx.policy) or case.paid_at is not None or "paid_at" in case.invalid:
+        return
+    assert case.resolved_at is not None
+    due = cashback_deadline(case.resolved_at, ctx.policy)
+    if ctx.now > due:
+        yield ctx.issue(
+            "cashback-unpaid", case, "paid_at",
+            channel=case.refund_channel or "", amount=value_text(case.amount) or "全额", due=value_text(due) or "",
+        )
+
+
+@per_case
+def check_stale_follow_ups(case: Case, ctx: CheckContext) -> Iterator[Issue]:
+    """return-stale (待寄回) and refund-stale (待退款), counted in calendar days from resolved_at."""
+    if case.resolved_at is None:
+        return
+    days = calendar_days_since(case.resolved_at, ctx.now)
+    if case.status == "待寄回" and days > ctx.policy.stale_return_days:
+        yield ctx.issue("return-stale", case, "status", days=str(days), limit=str(ctx.policy.stale_return_days))
+    if case.status == "待退款" and days > ctx.policy.refund_days:
+        yield ctx.issue("refund-stale", case, "status", days=str(days), limit=str(ctx.policy.refund_days))

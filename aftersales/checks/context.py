@@ -1,0 +1,101 @@
+"""What every check receives, and the helpers that place an issue on a case's cell."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+
+from aftersales.cells import format_money
+from aftersales.columns import BY_KEY
+from aftersales.issues import Issue, make_issue
+from aftersales.model import Case
+from aftersales.policy import Policy
+from aftersales.recommend import Recommendation
+from aftersales.taxonomy import CASE_TYPE_LIST, RESOLUTION_LIST, CaseType, Resolution
+
+
+def value_text(value: object) -> str | None:
+    """A parsed value as the user would type it."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format_money(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, CaseType):
+        return CASE_TYPE_LIST.by_code(value.value).label
+    if isinstance(value, Resolution):
+        return RESOLUTION_LIST.by_code(value.value).label
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    policy: Policy
+    now: datetime
+    sheet: str
+    present: frozenset[str]
+    """Keys of the columns the register has."""
+    recommendations: Mapping[int, Recommendation] = field(default_factory=dict)
+    """Recommendation of each case, by Excel row."""
+
+    def recommendation(self, case: Case) -> Recommendation | None:
+        return self.recommendations.get(case.row)
+
+    def issue(self, code: str, case: Case, key: str | None = None, **params: str) -> Issue:
+        """An issue on `case`'s cell in column `key` (row-level when key is None)."""
+        column = BY_KEY[key] if key else None
+        return make_issue(
+            code,
+            sheet=case.sheet,
+            row=case.row,
+            column=case.source.columns.get(key) if key else None,
+            field=column.header if column else None,
+            value=value_text(getattr(case, key)) if key else None,
+            case_id=case.case_id,
+            **params,
+        )
+
+
+Check = Callable[[Sequence[Case], CheckContext], Iterable[Issue]]
+CaseCheck = Callable[[Case, CheckContext], Iterable[Issue]]
+
+
+def crashed(rule: str, error: BaseException, sheet: str, case: Case | None) -> Issue:
+    where = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    detail = f"{type(error).__name__}: {error}" + (f" @ {where.name}:{where.lineno}" if where else "")
+    return make_issue(
+        "rule-crashed",
+        sheet=sheet,
+        row=case.row if case else None,
+        case_id=case.case_id if case else None,
+        rule=rule,
+        error=detail,
+    )
+
+
+def per_case(check: CaseCheck) -> Check:
+    """Run a one-case check on every case; a crash on one case becomes rule-crashed on that row."""
+
+    def run(cases: Sequence[Case], ctx: CheckContext) -> Iterator[Issue]:
+        for case in cases:
+            try:
+                issues = list(check(case, ctx))
+            except Exception as error:  # a rule bug must not stop the other rules
+                yield crashed(check.__name__, error, ctx.sheet, case)
+                continue
+            yield from issues
+
+    run.__name__ = check.__name__
+    run.__doc__ = check.__doc__
+    return run
+
+
+def others(rows: Iterable[int], this: int) -> str:
+    return "、".join(str(row) for row in sorted(set(rows)) if row != this)

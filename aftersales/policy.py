@@ -1,0 +1,220 @@
+"""Policy (SPEC §7): the shop's rule parameters, read from the 政策 sheet and validated with positions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import time
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict
+
+from aftersales.cells import cell_text, is_blank, parse_integer, parse_money, parse_time_of_day
+from aftersales.columns import column_letter
+from aftersales.issues import Issue, make_issue
+from aftersales.taxonomy import normalise_text
+
+POLICY_SHEET = "政策"
+
+
+class DamageBasis(StrEnum):
+    """How the ceiling of a minor damage partial refund is based (seed 000 四.1)."""
+
+    HIGHER = "较高者"
+    LOWER = "较低者"
+    PROFIT = "利润"
+    FREIGHT = "运费"
+
+
+class Policy(BaseModel):
+    """Rule parameters. Every field has the spec's default; the 政策 sheet overrides them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day_end: time = time(18, 0)
+    no_reason_days: int = 7
+    price_protect_days: int = 7
+    exchange_limit: int = 1
+    mismatch_comp_min: Decimal = Decimal("5.00")
+    mismatch_comp_max: Decimal = Decimal("15.00")
+    quality_discount_max: Decimal = Decimal("10.00")
+    short_refund_max: Decimal = Decimal("20.00")
+    damage_minor_basis: DamageBasis = DamageBasis.HIGHER
+    default_shipping_fee: Decimal = Decimal("10.00")
+    min_evidence_damage: int = 3
+    min_evidence_other: int = 1
+    order_id_pattern: str = r"^\d{12,20}$"
+    stale_return_days: int = 7
+    refund_days: int = 3
+
+    @cached_property
+    def order_id_regex(self) -> re.Pattern[str]:
+        return re.compile(self.order_id_pattern)
+
+
+DEFAULT_POLICY = Policy()
+
+
+class _Unusable(ValueError):
+    """A policy value that cannot be used; the message says why (Chinese)."""
+
+
+def _days(value: object) -> int:
+    number, problem = parse_integer(value, minimum=0)
+    if problem or number is None:
+        raise _Unusable("须为不小于 0 的整数天数")
+    return number
+
+
+def _count(value: object) -> int:
+    number, problem = parse_integer(value, minimum=0)
+    if problem or number is None:
+        raise _Unusable("须为不小于 0 的整数")
+    return number
+
+
+def _money(value: object) -> Decimal:
+    amount, problem = parse_money(value)
+    if problem or amount is None:
+        raise _Unusable("须为不小于 0 的金额")
+    return amount
+
+
+def _day_end(value: object) -> time:
+    parsed = parse_time_of_day(value)
+    if parsed is None:
+        raise _Unusable("须为时刻，如 18:00")
+    return parsed
+
+
+def _basis(value: object) -> DamageBasis:
+    text = normalise_text(cell_text(value) or "")
+    for basis in DamageBasis:
+        if text in (basis.value, basis.name.lower()):
+            return basis
+    raise _Unusable("须为 较高者、较低者、利润 或 运费")
+
+
+def _pattern(value: object) -> str:
+    text = (cell_text(value) or "").strip()
+    try:
+        re.compile(text)
+    except re.error as error:
+        raise _Unusable(f"不是有效的正则表达式：{error}") from None
+    return text
+
+
+@dataclass(frozen=True)
+class PolicyParam:
+    key: str
+    name: str
+    """The Chinese 参数 name."""
+    description: str
+    """The 说明 text of the template's 政策 sheet."""
+    parse: Callable[[object], object]
+
+
+PARAMS: tuple[PolicyParam, ...] = (
+    PolicyParam("day_end", "下班时间", "当天方案和返现的截止时刻；之后登记的售后顺延到次日此时", _day_end),
+    PolicyParam("no_reason_days", "无理由退货天数", "签收次日零时起算的七天无理由天数", _days),
+    PolicyParam("price_protect_days", "保价天数", "下单后可保价退差价的天数", _days),
+    PolicyParam("exchange_limit", "换货次数上限", "同一订单最多换货次数", _count),
+    PolicyParam("mismatch_comp_min", "不符补损下限", "与描述不符的补损建议下限（元）", _money),
+    PolicyParam("mismatch_comp_max", "不符补损上限", "与描述不符的补损上限（元）", _money),
+    PolicyParam("quality_discount_max", "质量问题折扣上限", "质量问题部分退款上限（元）", _money),
+    PolicyParam("short_refund_max", "少货直接退款上限", "少货金额不超过此数时直接退款，否则建议补发（元）", _money),
+    PolicyParam("damage_minor_basis", "轻微破损上限依据", "较高者、较低者（订单利润与运费比较）、利润 或 运费", _basis),
+    PolicyParam("default_shipping_fee", "默认运费", "运费为空时使用的单程运费（元）", _money),
+    PolicyParam("min_evidence_damage", "破损质量凭证数", "破损、质量问题至少需要的照片/视频数", _count),
+    PolicyParam("min_evidence_other", "其他凭证数", "少货、错货、尺码问题至少需要的照片/视频数", _count),
+    PolicyParam("order_id_pattern", "订单号格式", "订单号须符合的正则表达式（清理空格后）", _pattern),
+    PolicyParam("stale_return_days", "待寄回超时天数", "待寄回超过此天数提醒", _days),
+    PolicyParam("refund_days", "退款时限天数", "待退款超过此天数提醒", _days),
+)
+
+_PARAM_BY_NAME = {normalise_text(p.name): p for p in PARAMS} | {p.key: p for p in PARAMS}
+
+
+def policy_value_text(key: str, policy: Policy = DEFAULT_POLICY) -> str:
+    """A policy value as a person would type it into the 政策 sheet."""
+    value = getattr(policy, key)
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def parse_policy(
+    rows: Sequence[Sequence[object]], *, first_row: int = 1, sheet: str = POLICY_SHEET
+) -> tuple[Policy, list[Issue]]:
+    """The policy in a 政策 sheet's rows (header row 参数/值/说明 searched in the first rows).
+
+    `first_row` is the Excel row number of rows[0]. Unusable values become `policy-invalid`
+    issues at their cell, and that key keeps its default.
+    """
+    header = _find_policy_header(rows)
+    if header is None:
+        if not any(any(not is_blank(v) for v in row) for row in rows):
+            return DEFAULT_POLICY, []
+        issue = make_issue(
+            "policy-invalid", sheet=sheet, row=first_row, param="表头", why="找不到「参数」和「值」两列的表头",
+            default="（全部默认值）",
+        )
+        return DEFAULT_POLICY, [issue]
+    header_index, key_col, value_col = header
+    values: dict[str, object] = {}
+    value_rows: dict[str, int] = {}
+    issues: list[Issue] = []
+    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 1):
+        excel_row = first_row + offset
+        name = row[key_col] if key_col < len(row) else None
+        raw = row[value_col] if value_col < len(row) else None
+        if is_blank(name):
+            continue
+        param = _PARAM_BY_NAME.get(normalise_text(cell_text(name) or ""))
+        position = {"sheet": sheet, "row": excel_row, "value": cell_text(raw)}
+        if param is None:
+            issues.append(
+                make_issue(
+                    "policy-invalid", column=column_letter(key_col), field="参数",
+                    param=cell_text(name) or "", why="没有这个参数名，请对照模板的参数列表", default="（不适用）",
+                    **position,  # type: ignore[arg-type]
+                )
+            )
+            continue
+        if is_blank(raw):
+            continue
+        value_rows[param.key] = excel_row
+        try:
+            values[param.key] = param.parse(raw)
+        except _Unusable as why:
+            issues.append(
+                make_issue(
+                    "policy-invalid", column=column_letter(value_col), field="值", param=param.name,
+                    why=str(why), default=policy_value_text(param.key),
+                    **position,  # type: ignore[arg-type]
+                )
+            )
+    policy = Policy(**values)  # type: ignore[arg-type]
+    if policy.mismatch_comp_min > policy.mismatch_comp_max:
+        issues.append(
+            make_issue(
+                "policy-invalid", sheet=sheet, row=value_rows.get("mismatch_comp_min"),
+                column=column_letter(value_col), field="值", value=policy_value_text("mismatch_comp_min", policy),
+                param="不符补损下限", why="下限高于不符补损上限", default=policy_value_text("mismatch_comp_min"),
+            )
+        )
+        policy = policy.model_copy(update={"mismatch_comp_min": DEFAULT_POLICY.mismatch_comp_min})
+    return policy, issues
+
+
+def _find_policy_header(rows: Sequence[Sequence[object]]) -> tuple[int, int, int] | None:
+    for index, row in enumerate(rows[:11]):
+        names = [normalise_text(cell_text(v) or "") for v in row]
+        if "参数" in names and "值" in names:
+            return index, names.index("参数"), names.index("值")
+    return None
