@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from aftersales.cells import (
     Problem,
@@ -39,7 +40,7 @@ def build_cases(raw: RawRegister, policy: Policy) -> tuple[list[Case], list[Issu
     cases: list[Case] = []
     issues = header_issues(raw, match)
     for excel_row, cells in raw.rows:
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         invalid: set[str] = set()
         case_id_cell = cells[match.positions["case_id"]] if "case_id" in match.positions else None
         for column, index in columns:
@@ -87,7 +88,7 @@ def _parser_for(column: Column, policy: Policy) -> Parser:
         return _single(lambda cell: parse_choice(cell, choices))
     if column.kind is Kind.ORDER_ID:
         pattern = policy.order_id_regex
-        return lambda cell: parse_order_id(cell, pattern)  # type: ignore[return-value]
+        return lambda cell: parse_order_id(cell, pattern)
     return _single(parse_text)
 
 

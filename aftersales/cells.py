@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from aftersales.taxonomy import ChoiceList, normalise_text
 
 CENT = Decimal("0.01")
+MAX_MONEY = Decimal(10) ** 12
+"""No register amount reaches a trillion yuan: larger numbers are typos (or an order number in the wrong column)."""
 
 EXCEL_ERROR_CODES = frozenset(
     {
@@ -88,7 +90,7 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        return "%.15g" % value
+        return f"{value:.15g}"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -127,7 +129,7 @@ def parse_money(value: object) -> tuple[Decimal | None, Problem | None]:
         amount = value if value.is_finite() else None
     elif isinstance(value, str):
         amount = _money_from_text(value)
-    if amount is None:
+    if amount is None or abs(amount) >= MAX_MONEY:
         return None, Problem("invalid-number")
     amount = cents(amount)
     if amount < 0:
@@ -232,9 +234,9 @@ def _datetime_from_text(value: str) -> datetime | None:
     match = _DATE_TEXT.match(normalise_text(value))
     if not match:
         return None
-    parts = [int(part) if part else 0 for part in match.groups()]
+    year, month, day, hour, minute, second = (int(part) if part else 0 for part in match.groups())
     try:
-        return datetime(*parts)  # type: ignore[misc]
+        return datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
 

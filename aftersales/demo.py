@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from aftersales.cells import cents
 from aftersales.model import Case, SourcePos
@@ -170,7 +171,7 @@ class _DayBuilder:
 
 def _as_case(row: Row) -> Case:
     """Read a demo row back as a case (the labels it holds are valid by construction)."""
-    values = {k: v for k, v in row.items() if v is not None}
+    values: dict[str, Any] = {k: v for k, v in row.items() if v is not None}
     kind = CASE_TYPE_LIST.match(str(values["case_type"]))
     assert kind is not None
     values["case_type"] = CaseType(kind.code)

@@ -199,7 +199,7 @@ def parse_policy(
                     **position,  # type: ignore[arg-type]
                 )
             )
-    policy = Policy(**values)  # type: ignore[arg-type]
+    policy = Policy.model_validate(values)
     if policy.mismatch_comp_min > policy.mismatch_comp_max:
         issues.append(
             make_issue(

@@ -73,7 +73,7 @@ def _same_sku(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
 
 
-def _decide(case: Case, policy: Policy) -> _Row | _Missing:  # noqa: C901 - one branch per table row
+def _decide(case: Case, policy: Policy) -> _Row | _Missing:
     kind = case.case_type
     if kind is None:
         return _Missing(("case_type",))

@@ -150,14 +150,20 @@ def check_windows(case: Case, ctx: CheckContext) -> Iterator[Issue]:
         if case.order_stage == "已签收" and case.resolution is Resolution.REFUND_ONLY:
             yield ctx.issue("refund-type-mismatch", case, "resolution")
     if case.case_type is CaseType.PRICE_PROTECT:
-        if offered and case.registered_at and case.ordered_at:
-            if not within_price_protection(case.registered_at, case.ordered_at, policy):
-                yield ctx.issue(
-                    "price-protect-expired", case, "resolution",
-                    ordered=value_text(case.ordered_at) or "", days=str(policy.price_protect_days),
-                    registered=value_text(case.registered_at) or "",
-                    last_day=price_protect_end(case.ordered_at, policy).isoformat(),
-                )
+        expired = (
+            offered
+            and case.registered_at is not None
+            and case.ordered_at is not None
+            and not within_price_protection(case.registered_at, case.ordered_at, policy)
+        )
+        if expired:
+            assert case.ordered_at is not None
+            yield ctx.issue(
+                "price-protect-expired", case, "resolution",
+                ordered=value_text(case.ordered_at) or "", days=str(policy.price_protect_days),
+                registered=value_text(case.registered_at) or "",
+                last_day=price_protect_end(case.ordered_at, policy).isoformat(),
+            )
         if case.resolution is not Resolution.DECLINE and case.order_stage != "已签收" and "order_stage" not in case.invalid:
             yield ctx.issue("price-protect-unconfirmed", case, "order_stage", stage=case.order_stage or "空")
 
@@ -167,9 +173,9 @@ def check_payment_details(case: Case, ctx: CheckContext) -> Iterator[Issue]:
     """cashback-account-missing, completed-unpaid, escalation-missing."""
     if case.refund_channel == "支付宝返现" and case.payee_account is None and "payee_account" not in case.invalid:
         yield ctx.issue("cashback-account-missing", case, "payee_account")
-    if case.status == "已完成" and case.resolution in MONEY_RESOLUTIONS and case.paid_at is None:
-        if "paid_at" not in case.invalid:
-            assert case.resolution is not None
-            yield ctx.issue("completed-unpaid", case, "paid_at", resolution=resolution_label(case.resolution))
+    unpaid = case.paid_at is None and "paid_at" not in case.invalid
+    if case.status == "已完成" and case.resolution in MONEY_RESOLUTIONS and unpaid:
+        assert case.resolution is not None
+        yield ctx.issue("completed-unpaid", case, "paid_at", resolution=resolution_label(case.resolution))
     if case.case_type in (CaseType.COMPLAINT, CaseType.OTHER) and case.resolution and not case.approved_by:
         yield ctx.issue("escalation-missing", case, "approved_by", case_type=case_type_label(case.case_type))
