@@ -26,7 +26,7 @@ def _groups(cases: Sequence[Case], key: Callable[[Case], Hashable | None]) -> li
 def check_duplicate_case_ids(cases: Sequence[Case], ctx: CheckContext) -> Iterator[Issue]:
     """duplicate-case-id: one 售后单号 on several rows."""
     for group in _groups(cases, lambda c: c.case_id):
-        rows = [c.row for c in group]
+        rows = sorted(c.row for c in group)
         for case in group:
             yield ctx.issue("duplicate-case-id", case, "case_id", others=others(rows, case.row))
 
@@ -41,7 +41,7 @@ def check_order_refunds(cases: Sequence[Case], ctx: CheckContext) -> Iterator[Is
         paid = max(paid_values)
         total = sum((c.amount for c in group if c.amount is not None), Decimal("0"))
         if total > paid:
-            rows = [c.row for c in group]
+            rows = sorted(c.row for c in group)
             for case in group:
                 yield ctx.issue(
                     "order-refunds-exceed-paid", case, "amount",
@@ -60,7 +60,7 @@ def check_exchange_limit(cases: Sequence[Case], ctx: CheckContext) -> Iterator[I
             grouped[case.order_id].append(case)
     for group in grouped.values():
         if len(group) > limit:
-            rows = [c.row for c in group]
+            rows = sorted(c.row for c in group)
             for case in group:
                 yield ctx.issue(
                     "exchange-limit", case, "resolution",
@@ -74,7 +74,7 @@ def check_duplicate_cases(cases: Sequence[Case], ctx: CheckContext) -> Iterator[
     open_cases = [c for c in cases if c.is_open]
     key: Callable[[Case], Hashable | None] = lambda c: (c.order_id, c.case_type) if c.order_id and c.case_type else None  # noqa: E731
     for group in _groups(open_cases, key):
-        rows = [c.row for c in group]
+        rows = sorted(c.row for c in group)
         for case in group:
             assert case.case_type is not None
             yield ctx.issue(
@@ -90,7 +90,7 @@ def check_buyer_agents(cases: Sequence[Case], ctx: CheckContext) -> Iterator[Iss
         agents = sorted({c.agent for c in group if c.agent})
         if len(agents) < 2:
             continue
-        rows = [c.row for c in group]
+        rows = sorted(c.row for c in group)
         for case in group:
             yield ctx.issue(
                 "buyer-multiple-agents", case, "agent",

@@ -97,5 +97,21 @@ def per_case(check: CaseCheck) -> Check:
     return run
 
 
-def others(rows: Iterable[int], this: int) -> str:
-    return "、".join(str(row) for row in sorted(set(rows)) if row != this)
+OTHERS_SHOWN = 5
+"""At most this many other rows are named in a message; the rest are counted."""
+
+
+def others(rows: Sequence[int], this: int) -> str:
+    """The other rows of a group, for a message: `3、7` or `3、7、9、12、15 等 41 行`.
+
+    `rows` must be sorted (callers sort a group once, not once per member).
+    """
+    shown: list[str] = []
+    for row in rows:
+        if row != this:
+            shown.append(str(row))
+            if len(shown) > OTHERS_SHOWN:
+                break
+    if len(shown) > OTHERS_SHOWN:
+        return "、".join(shown[:OTHERS_SHOWN]) + f" 等 {len(rows) - 1} 行"
+    return "、".join(shown)
