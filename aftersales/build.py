@@ -18,7 +18,7 @@ from aftersales.cells import (
 from aftersales.columns import INPUT_COLUMNS, Column, HeaderMatch, Kind, column_letter, match_headers
 from aftersales.issues import Issue, make_issue
 from aftersales.model import Case, RawRegister, SourcePos
-from aftersales.policy import Policy
+from aftersales.policy import DEFAULT_POLICY, Policy
 from aftersales.taxonomy import CaseType, Resolution
 
 _EXPECTED_NUMBER = {Kind.MONEY: "金额数字，如 12.50（可带 ¥ 或 元）"}
@@ -110,6 +110,10 @@ def _cell_issue(
         params["consequence"] = (
             "，Excel 只保留 15 位有效数字，后面几位已经丢失" if lost else "，容易丢掉开头的 0 或变成科学计数法"
         )
+    if problem.code == "order-id-format":
+        pattern = params.pop("pattern")
+        default = pattern == DEFAULT_POLICY.order_id_pattern
+        params["expected"] = "应为 12–20 位数字" if default else f"应符合政策中的订单号格式 {pattern}"
     case_id, _ = parse_text(case_id_cell)
     return make_issue(
         problem.code,

@@ -162,7 +162,7 @@ def parse_policy(
             return DEFAULT_POLICY, []
         issue = make_issue(
             "policy-invalid", sheet=sheet, row=first_row, param="表头", why="找不到「参数」和「值」两列的表头",
-            default="（全部默认值）",
+            fallback="本次全部按默认值运行",
         )
         return DEFAULT_POLICY, [issue]
     header_index, key_col, value_col = header
@@ -176,13 +176,12 @@ def parse_policy(
         if is_blank(name):
             continue
         param = _PARAM_BY_NAME.get(normalise_text(cell_text(name) or ""))
-        position = {"sheet": sheet, "row": excel_row, "value": cell_text(raw)}
         if param is None:
             issues.append(
                 make_issue(
-                    "policy-invalid", column=column_letter(key_col), field="参数",
-                    param=cell_text(name) or "", why="没有这个参数名，请对照模板的参数列表", default="（不适用）",
-                    **position,  # type: ignore[arg-type]
+                    "policy-invalid", sheet=sheet, row=excel_row, column=column_letter(key_col), field="参数",
+                    value=cell_text(name), param=cell_text(name) or "",
+                    why="没有这个参数名，请对照模板「政策」表的参数列表", fallback="这一行本次被忽略",
                 )
             )
             continue
@@ -194,9 +193,9 @@ def parse_policy(
         except _Unusable as why:
             issues.append(
                 make_issue(
-                    "policy-invalid", column=column_letter(value_col), field="值", param=param.name,
-                    why=str(why), default=policy_value_text(param.key),
-                    **position,  # type: ignore[arg-type]
+                    "policy-invalid", sheet=sheet, row=excel_row, column=column_letter(value_col), field="值",
+                    value=cell_text(raw), param=param.name, why=f"值「{cell_text(raw)}」{why}",
+                    fallback=f"本次按默认值 {policy_value_text(param.key)} 运行",
                 )
             )
     policy = Policy.model_validate(values)
@@ -205,7 +204,8 @@ def parse_policy(
             make_issue(
                 "policy-invalid", sheet=sheet, row=value_rows.get("mismatch_comp_min"),
                 column=column_letter(value_col), field="值", value=policy_value_text("mismatch_comp_min", policy),
-                param="不符补损下限", why="下限高于不符补损上限", default=policy_value_text("mismatch_comp_min"),
+                param="不符补损下限", why="下限高于不符补损上限",
+                fallback=f"本次按默认值 {policy_value_text('mismatch_comp_min')} 运行",
             )
         )
         policy = policy.model_copy(update={"mismatch_comp_min": DEFAULT_POLICY.mismatch_comp_min})

@@ -194,6 +194,8 @@ def _partial_ceiling(case: Case, policy: Policy) -> tuple[Decimal | None, tuple[
 
 def amount_ceiling(case: Case, resolution: Resolution, policy: Policy) -> tuple[Decimal | None, tuple[str, ...]]:
     """Ceiling of `amount` when `resolution` is given, before the cap at paid; and missing inputs."""
+    if case.case_type is None:
+        return None, ("case_type",)  # every ceiling rule depends on the case type
     if resolution in ZERO_CEILING:
         return ZERO, ()
     if resolution is R.GIFT:

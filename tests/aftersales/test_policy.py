@@ -14,13 +14,13 @@ HEADER = ["参数", "值", "说明"]
 
 
 def test_defaults_are_the_spec_values():
-    assert DEFAULT_POLICY == Policy(
+    assert Policy(
         day_end=time(18, 0), no_reason_days=7, price_protect_days=7, exchange_limit=1,
         mismatch_comp_min=Decimal("5"), mismatch_comp_max=Decimal("15"), quality_discount_max=Decimal("10"),
         short_refund_max=Decimal("20"), damage_minor_basis=DamageBasis.HIGHER, default_shipping_fee=Decimal("10"),
         min_evidence_damage=3, min_evidence_other=1, order_id_pattern=r"^\d{12,20}$", stale_return_days=7,
         refund_days=3,
-    )
+    ) == DEFAULT_POLICY
     assert [p.key for p in PARAMS] == list(Policy.model_fields)
 
 
