@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Concatenate, ParamSpec, TypeVar
 
 from aftersales.taxonomy import ChoiceList, normalise_text
 
@@ -106,18 +108,34 @@ def _excel_error(value: object) -> Problem | None:
     return None if code is None else Problem(_ERROR, {"error": code})
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+Parsed = tuple[T | None, Problem | None]
+
+
+def _blank_or_error(parse: Callable[Concatenate[object, P], Parsed[T]]) -> Callable[Concatenate[object, P], Parsed[T]]:
+    """A blank cell is None without a problem and an Excel error value is excel-error, in every parser."""
+
+    def run(value: object, /, *args: P.args, **kwargs: P.kwargs) -> Parsed[T]:
+        if is_blank(value):
+            return None, None
+        error = _excel_error(value)
+        if error:
+            return None, error
+        return parse(value, *args, **kwargs)
+
+    run.__name__, run.__doc__ = parse.__name__, parse.__doc__
+    return run
+
+
 # --- money -----------------------------------------------------------------------------------
 
 _MONEY_TEXT = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?$")
 
 
+@_blank_or_error
 def parse_money(value: object) -> tuple[Decimal | None, Problem | None]:
     """Money as Decimal rounded to cents; negative amounts are reported, not accepted."""
-    if is_blank(value):
-        return None, None
-    error = _excel_error(value)
-    if error:
-        return None, error
     amount: Decimal | None = None
     if isinstance(value, bool):
         amount = None
@@ -163,12 +181,8 @@ def _money_from_text(value: str) -> Decimal | None:
 # --- integers --------------------------------------------------------------------------------
 
 
+@_blank_or_error
 def parse_integer(value: object, minimum: int = 0) -> tuple[int | None, Problem | None]:
-    if is_blank(value):
-        return None, None
-    error = _excel_error(value)
-    if error:
-        return None, error
     number: int | None = None
     if isinstance(value, bool):
         number = None
@@ -207,13 +221,9 @@ def excel_serial_to_datetime(serial: float) -> datetime | None:
     return _EXCEL_EPOCH + timedelta(seconds=seconds)
 
 
+@_blank_or_error
 def parse_datetime(value: object) -> tuple[datetime | None, Problem | None]:
     """Excel dates, serials and typed text; a date without time is 00:00 of that day."""
-    if is_blank(value):
-        return None, None
-    error = _excel_error(value)
-    if error:
-        return None, error
     result: datetime | None = None
     if isinstance(value, datetime):
         result = value.replace(tzinfo=None, microsecond=0)
@@ -262,13 +272,9 @@ def parse_time_of_day(value: object) -> time | None:
 # --- choices and text ------------------------------------------------------------------------
 
 
+@_blank_or_error
 def parse_choice(value: object, choices: ChoiceList) -> tuple[str | None, Problem | None]:
     """The code of the choice the cell names; unknown values suggest the closest label."""
-    if is_blank(value):
-        return None, None
-    error = _excel_error(value)
-    if error:
-        return None, error
     text = cell_text(value) or ""
     choice = choices.match(text)
     if choice is None:
@@ -276,12 +282,8 @@ def parse_choice(value: object, choices: ChoiceList) -> tuple[str | None, Proble
     return choice.code, None
 
 
+@_blank_or_error
 def parse_text(value: object) -> tuple[str | None, Problem | None]:
-    if is_blank(value):
-        return None, None
-    error = _excel_error(value)
-    if error:
-        return None, error
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value)), None
     return (cell_text(value) or "").strip(), None
