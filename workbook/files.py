@@ -33,6 +33,13 @@ def check_output(path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> N
         raise OutputError(f"文件夹不存在：{path.parent}")
 
 
+def _readable_like_any_new_file(path: str) -> None:
+    """mkstemp makes 0600 files; give the output the mode a plain new file would get (umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
 def save_workbook(book: Workbook, path: str | os.PathLike[str], *, force: bool = False,
                   inputs: tuple[Path, ...] = ()) -> Path:
     """Save through a temporary file in the same folder and an atomic rename."""
@@ -42,6 +49,7 @@ def save_workbook(book: Workbook, path: str | os.PathLike[str], *, force: bool =
     os.close(handle)
     try:
         book.save(temporary)
+        _readable_like_any_new_file(temporary)
         os.replace(temporary, target)
     except OSError as error:
         raise OutputError(f"无法写入 {target}：{error.strerror or error}") from None
@@ -59,6 +67,7 @@ def write_text(text: str, path: str | os.PathLike[str], *, force: bool = False) 
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        _readable_like_any_new_file(temporary)
         os.replace(temporary, target)
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -65,10 +65,16 @@ def _sheet_rows(book: calamine.CalamineWorkbook, name: str, nrows: int | None = 
 def _choose_sheet(book: calamine.CalamineWorkbook, names: Sequence[str]) -> tuple[str, list[list[object]]]:
     if REGISTER_SHEET in names:
         return REGISTER_SHEET, _sheet_rows(book, REGISTER_SHEET)
+    # A sheet with every required header wins over one sharing only some (say a 退款表 before it).
+    partial: str | None = None
     for name in names:
-        head = _sheet_rows(book, name, nrows=HEADER_SEARCH_ROWS)
-        if find_header_row(head, HEADER_SEARCH_ROWS) is not None:
+        found = find_header_row(_sheet_rows(book, name, nrows=HEADER_SEARCH_ROWS), HEADER_SEARCH_ROWS)
+        if found is not None and not found[1].missing_required:
             return name, _sheet_rows(book, name)
+        if found is not None and partial is None:
+            partial = name
+    if partial is not None:
+        return partial, _sheet_rows(book, partial)
     raise RegisterError(
         "找不到登记表：没有名为「登记表」的工作表，其他工作表前 11 行也没有登记表的表头（如 登记时间、订单号、买家）"
     )
