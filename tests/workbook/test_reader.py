@@ -528,7 +528,7 @@ def test_sheet_dimension_is_not_trusted(tmp_path: Path, dimension: str | None) -
     """write_only openpyxl writes none, LibreOffice grows it (research/clients.md): read the cells."""
     path = save(register_book([row(1), row(2, order_id="12ab")]), tmp_path / "dimension.xlsx")
     replacement = f'<dimension ref="{dimension}"/>' if dimension else ""
-    rewrite_part(path, sheet_xml(1), lambda xml: re.sub(r'<dimension ref="[^"]*"/>', replacement, xml))
+    rewrite_part(path, sheet_xml(1), lambda xml: re.sub(r'<dimension ref="[^"]*"\s*/>', replacement, xml))
 
     _, report = check(path)
 
