@@ -51,8 +51,16 @@ def _day(text: str) -> date:
     return value.date()
 
 
+def _progress(message: str) -> None:
+    """Progress on stderr, only for a person watching a terminal (never in pipes or logs)."""
+    if sys.stderr.isatty():
+        print(message, file=sys.stderr, flush=True)
+
+
 def run_check(path: Path, now: datetime) -> Report:
+    _progress(f"读取 {path} …")
     register = read_register(path)
+    _progress(f"校验工作表「{register.raw.sheet}」的 {len(register.raw.rows)} 行 …")
     return validate(register.raw, now, register.policy, register.policy_issues)
 
 
