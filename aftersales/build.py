@@ -42,7 +42,8 @@ def build_cases(raw: RawRegister, policy: Policy) -> tuple[list[Case], list[Issu
     for excel_row, cells in raw.rows:
         values: dict[str, Any] = {}
         invalid: set[str] = set()
-        case_id_cell = cells[match.positions["case_id"]] if "case_id" in match.positions else None
+        case_index = match.positions.get("case_id", len(cells))
+        case_id_cell = cells[case_index] if case_index < len(cells) else None
         for column, index in columns:
             cell = cells[index] if index < len(cells) else None
             if cell is None:

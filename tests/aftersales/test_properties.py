@@ -22,11 +22,12 @@ from aftersales.cells import (
 )
 from aftersales.columns import INPUT_COLUMNS
 from aftersales.issues import Severity
+from aftersales.model import RawRegister
 from aftersales.policy import DEFAULT_POLICY
 from aftersales.recommend import recommend
 from aftersales.taxonomy import CASE_TYPE_LIST, CASE_TYPES, MONEY_RESOLUTIONS, RESOLUTIONS, Resolution
 from aftersales.validate import validate
-from tests.domain import KEYS, NOW, letter, raw_register, run, valid_row
+from tests.domain import HEADERS, KEYS, NOW, letter, raw_register, run, valid_row
 
 PATTERN = re.compile(r"^\d{12,20}$")
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -145,3 +146,12 @@ def test_a_case_built_valid_yields_no_errors(row):  # type: ignore[no-untyped-de
     report = run([row], now=datetime.combine(row["registered_at"].date(), time(17, 59)) + timedelta(hours=2))
     errors = [(i.code, i.field, i.message) for i in report.issues if i.severity is Severity.ERROR]
     assert errors == []
+
+
+@SETTINGS
+@given(st.lists(st.lists(cell_values, max_size=len(KEYS) + 3), min_size=1, max_size=4))
+def test_ragged_rows_never_crash(rows):  # type: ignore[no-untyped-def]
+    raw = RawRegister("登记表", 1, list(HEADERS), [(index + 2, cells) for index, cells in enumerate(rows)])
+    report = validate(raw, NOW)
+    assert "rule-crashed" not in {i.code for i in report.issues}
+    assert len(report.results) == len(rows)
