@@ -59,7 +59,7 @@ def build_cases(raw: RawRegister, policy: Policy) -> tuple[list[Case], list[Issu
             values["case_type"] = CaseType(values["case_type"])
         if "resolution" in values:
             values["resolution"] = Resolution(values["resolution"])
-        source = SourcePos(raw.sheet, excel_row, letters)
+        source = SourcePos(raw.sheet, excel_row, letters, match.positions, cells)
         cases.append(Case.model_construct(source=source, invalid=frozenset(invalid), **values))
     return cases, issues, match
 

@@ -192,7 +192,7 @@ def parse_integer(value: object, minimum: int = 0) -> tuple[int | None, Problem 
         number = int(value) if math.isfinite(value) and value.is_integer() else None
     elif isinstance(value, str):
         text = normalise_text(value).replace(" ", "")
-        for suffix in ("件", "个", "张", "pcs"):
+        for suffix in ("件", "个", "张", "天", "次", "日", "pcs"):
             if text.endswith(suffix):
                 text = text[: -len(suffix)]
         number = int(text) if re.fullmatch(r"[+-]?\d{1,9}", text) else None
@@ -261,7 +261,11 @@ def parse_time_of_day(value: object) -> time | None:
         seconds = round(float(value) * 86400)
         return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
     if isinstance(value, str):
-        match = re.fullmatch(r"(\d{1,2})\s*[:点时]\s*(\d{2})(?:\s*[:]\s*(\d{2}))?\s*分?", normalise_text(value))
+        text = normalise_text(value)
+        whole_hour = re.fullmatch(r"(\d{1,2})\s*[点时](?:整)?", text)
+        if whole_hour and int(whole_hour.group(1)) < 24:
+            return time(int(whole_hour.group(1)), 0)
+        match = re.fullmatch(r"(\d{1,2})\s*[:点时]\s*(\d{2})(?:\s*[:]\s*(\d{2}))?\s*分?", text)
         if match:
             hour, minute, second = (int(part) if part else 0 for part in match.groups())
             if hour < 24 and minute < 60 and second < 60:
@@ -297,9 +301,8 @@ _STRIP_FROM_ORDER_ID = re.compile("[\\s\u3000\u00a0\u200b-\u200f\ufeff\u202a-\u2
 
 def normalise_order_id(text: str) -> str:
     """Order number as pasted from platforms and chat, cleaned before matching the pattern."""
-    cleaned = _STRIP_FROM_ORDER_ID.sub("", text)
-    cleaned = cleaned.lstrip("'‘’`")
-    return normalise_text(cleaned)
+    cleaned = normalise_text(_STRIP_FROM_ORDER_ID.sub("", text))  # NFKC: full-width digits and ＇ → ASCII
+    return _STRIP_FROM_ORDER_ID.sub("", cleaned).lstrip("'‘’`")
 
 
 def parse_order_id(value: object, pattern: re.Pattern[str]) -> tuple[str | None, list[Problem]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -35,6 +35,15 @@ class SourcePos:
     sheet: str
     row: int
     columns: Mapping[str, str]
+    """key → column letter."""
+    indices: Mapping[str, int] = field(default_factory=dict)
+    """key → 0-based index into `cells`."""
+    cells: Sequence[object] = ()
+    """The row's cells as read, so an issue can quote the cell as the user typed it."""
+
+    def cell(self, key: str) -> object:
+        index = self.indices.get(key)
+        return self.cells[index] if index is not None and index < len(self.cells) else None
 
 
 class Case(BaseModel):

@@ -199,16 +199,21 @@ def parse_policy(
                 )
             )
     policy = Policy.model_validate(values)
-    if policy.mismatch_comp_min > policy.mismatch_comp_max:
+    # 不符补损下限 above 上限: blame what the shop typed (下限 first), fall back until consistent.
+    for key in ("mismatch_comp_min", "mismatch_comp_max"):
+        if policy.mismatch_comp_min <= policy.mismatch_comp_max:
+            break
+        if key not in value_rows and key == "mismatch_comp_min" and "mismatch_comp_max" in value_rows:
+            continue
+        param = next(p for p in PARAMS if p.key == key)
         issues.append(
             make_issue(
-                "policy-invalid", sheet=sheet, row=value_rows.get("mismatch_comp_min"),
-                column=column_letter(value_col), field="值", value=policy_value_text("mismatch_comp_min", policy),
-                param="不符补损下限", why="下限高于不符补损上限",
-                fallback=f"本次按默认值 {policy_value_text('mismatch_comp_min')} 运行",
+                "policy-invalid", sheet=sheet, row=value_rows.get(key), column=column_letter(value_col), field="值",
+                value=policy_value_text(key, policy), param=param.name, why="不符补损下限高于不符补损上限",
+                fallback=f"本次按默认值 {policy_value_text(key)} 运行",
             )
         )
-        policy = policy.model_copy(update={"mismatch_comp_min": DEFAULT_POLICY.mismatch_comp_min})
+        policy = policy.model_copy(update={key: getattr(DEFAULT_POLICY, key)})
     return policy, issues
 
 

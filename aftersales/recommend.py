@@ -243,7 +243,9 @@ def recommend(case: Case, policy: Policy) -> Recommendation:
         missing.extend(k for k in needs if k not in missing)
 
     freight_ceiling: Decimal | None
-    if courier or (row is not None and row.freight_payer == OURS):
+    if case.case_type is None:
+        freight_ceiling = None
+    elif courier or (row is not None and row.freight_payer == OURS):
         freight_ceiling = _shipping(case, policy)
     elif row is not None:
         freight_ceiling = ZERO

@@ -23,6 +23,11 @@ def _groups(cases: Sequence[Case], key: Callable[[Case], Hashable | None]) -> li
     return [group for group in grouped.values() if len(group) > 1]
 
 
+def order_key(case: Case) -> str | None:
+    """The order a case belongs to, for grouping; an unusable order number groups with nothing."""
+    return None if "order_id" in case.invalid else case.order_id
+
+
 def check_duplicate_case_ids(cases: Sequence[Case], ctx: CheckContext) -> Iterator[Issue]:
     """duplicate-case-id: one 售后单号 on several rows."""
     for group in _groups(cases, lambda c: c.case_id):
@@ -34,7 +39,7 @@ def check_duplicate_case_ids(cases: Sequence[Case], ctx: CheckContext) -> Iterat
 def check_order_refunds(cases: Sequence[Case], ctx: CheckContext) -> Iterator[Issue]:
     """order-refunds-exceed-paid: money of all cases of one order together above what was paid."""
     with_money = [c for c in cases if c.amount is not None and c.resolution is not Resolution.GIFT]
-    for group in _groups(with_money, lambda c: c.order_id):
+    for group in _groups(with_money, order_key):
         paid_values = [c.paid_amount for c in group if c.paid_amount is not None]
         if not paid_values:
             continue
@@ -56,8 +61,9 @@ def check_exchange_limit(cases: Sequence[Case], ctx: CheckContext) -> Iterator[I
     exchanges = [c for c in cases if c.resolution is Resolution.EXCHANGE]
     grouped: dict[str, list[Case]] = defaultdict(list)
     for case in exchanges:
-        if case.order_id is not None:
-            grouped[case.order_id].append(case)
+        order = order_key(case)
+        if order is not None:
+            grouped[order].append(case)
     for group in grouped.values():
         if len(group) > limit:
             rows = sorted(c.row for c in group)
@@ -72,7 +78,10 @@ def check_exchange_limit(cases: Sequence[Case], ctx: CheckContext) -> Iterator[I
 def check_duplicate_cases(cases: Sequence[Case], ctx: CheckContext) -> Iterator[Issue]:
     """duplicate-case: the same order and case type registered twice while both are open."""
     open_cases = [c for c in cases if c.is_open]
-    key: Callable[[Case], Hashable | None] = lambda c: (c.order_id, c.case_type) if c.order_id and c.case_type else None  # noqa: E731
+    def key(case: Case) -> Hashable | None:
+        order = order_key(case)
+        return (order, case.case_type) if order and case.case_type else None
+
     for group in _groups(open_cases, key):
         rows = sorted(c.row for c in group)
         for case in group:

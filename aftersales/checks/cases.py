@@ -43,9 +43,10 @@ def required_fields(case: Case, ctx: CheckContext) -> dict[str, str]:
             needed["ordered_at"] = because
             needed["item_amount"] = because
     rec = ctx.recommendation(case)
-    moving = case.resolution or (rec.resolution if rec else None)
-    if moving in MONEY_RESOLUTIONS:
-        needed.setdefault("paid_amount", f"「{resolution_label(moving)}」要退钱，需要实付金额来核对上限")
+    for moving in (case.resolution, rec.resolution if rec else None):
+        if moving in MONEY_RESOLUTIONS:
+            assert moving is not None
+            needed.setdefault("paid_amount", f"「{resolution_label(moving)}」要退钱，需要实付金额来核对上限")
     for key in rec.missing if rec else ():
         needed.setdefault(key, "推荐方案和补偿上限要用到")
     return needed
@@ -103,7 +104,7 @@ def check_amounts(case: Case, ctx: CheckContext) -> Iterator[Issue]:
     if rec is None or case.approved_by:
         return
     target = case.resolution or rec.resolution
-    if not exceeds_paid and case.amount is not None and rec.ceiling is not None and case.amount > rec.ceiling:
+    if case.amount is not None and rec.ceiling is not None and case.amount > rec.ceiling:
         what = f"「{resolution_label(target)}」的补偿" if target else "补偿"
         yield ctx.issue("over-ceiling", case, "amount", what=what, ceiling=value_text(rec.ceiling) or "")
     freight = case.freight_refund
@@ -147,7 +148,8 @@ def check_windows(case: Case, ctx: CheckContext) -> Iterator[Issue]:
                     signed=value_text(case.signed_at) or "", window_end=value_text(end) or "",
                     registered=value_text(case.registered_at) or "",
                 )
-        if case.order_stage == "已签收" and case.resolution is Resolution.REFUND_ONLY:
+        signed = case.order_stage == "已签收" or (case.order_stage is None and case.signed_at is not None)
+        if signed and case.resolution is Resolution.REFUND_ONLY:
             yield ctx.issue("refund-type-mismatch", case, "resolution")
     if case.case_type is CaseType.PRICE_PROTECT:
         expired = (
@@ -164,7 +166,7 @@ def check_windows(case: Case, ctx: CheckContext) -> Iterator[Issue]:
                 registered=value_text(case.registered_at) or "",
                 last_day=price_protect_end(case.ordered_at, policy).isoformat(),
             )
-        if case.resolution is not Resolution.DECLINE and case.order_stage != "已签收" and "order_stage" not in case.invalid:
+        if case.order_stage != "已签收" and "order_stage" not in case.invalid:
             yield ctx.issue("price-protect-unconfirmed", case, "order_stage", stage=case.order_stage or "空")
 
 

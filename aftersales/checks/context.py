@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 
-from aftersales.cells import format_money
+from aftersales.cells import cell_text, format_money
 from aftersales.columns import BY_KEY
 from aftersales.issues import Issue, make_issue
 from aftersales.model import Case
@@ -48,6 +48,13 @@ class CheckContext:
     def recommendation(self, case: Case) -> Recommendation | None:
         return self.recommendations.get(case.row)
 
+    @staticmethod
+    def cell_value(case: Case, key: str) -> str | None:
+        """The cell as the user typed it; the parsed value when the case was not read from cells."""
+        if key in case.source.indices:
+            return cell_text(case.source.cell(key))
+        return value_text(getattr(case, key))
+
     def issue(self, code: str, case: Case, key: str | None = None, **params: str) -> Issue:
         """An issue on `case`'s cell in column `key` (row-level when key is None)."""
         column = BY_KEY[key] if key else None
@@ -57,7 +64,7 @@ class CheckContext:
             row=case.row,
             column=case.source.columns.get(key) if key else None,
             field=column.header if column else None,
-            value=value_text(getattr(case, key)) if key else None,
+            value=self.cell_value(case, key) if key else None,
             case_id=case.case_id,
             **params,
         )

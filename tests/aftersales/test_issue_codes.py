@@ -240,7 +240,8 @@ REPROS: dict[str, Repro] = {
                           "2026-11-22 09:00"),
     "signed-after-registered": reg([valid_row(signed_at=datetime(2026, 11, 21, 11, 0))], "signed_at", "签收时间",
                                    "2026-11-21 11:00"),
-    "amount-exceeds-paid": reg([valid_row(amount=D("120.00"))], "amount", "金额", "120.00"),
+    # Approved, so over-ceiling stays quiet: no approval lets a refund exceed what the buyer paid.
+    "amount-exceeds-paid": reg([valid_row(amount=D("120.00"), approved_by="张主管")], "amount", "金额", "120.00"),
     "order-refunds-exceed-paid": reg(
         [valid_row(amount=D("60.00"), approved_by="张主管"),
          valid_row(case_id=SECOND, amount=D("60.00"), approved_by="张主管")],
@@ -566,3 +567,11 @@ def test_a_whole_check_that_crashes_is_a_sheet_level_issue(monkeypatch: pytest.M
     assert [(issue.row, issue.column, issue.severity) for issue in crash] == [(None, None, "error")]
     assert "check_everything" in crash[0].message
     assert len(found(report, "duplicate-case-id")) == 2
+
+
+def test_amount_above_paid_without_approval_is_also_over_the_ceiling() -> None:
+    report = run([valid_row(amount=D("120.00"))])
+    assert [(i.code, i.column) for i in report.issues] == [
+        ("amount-exceeds-paid", letter("amount")),
+        ("over-ceiling", letter("amount")),
+    ]
