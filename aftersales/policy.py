@@ -15,9 +15,8 @@ from pydantic import BaseModel, ConfigDict
 from aftersales.cells import cell_text, is_blank, parse_integer, parse_money, parse_time_of_day
 from aftersales.columns import column_letter
 from aftersales.issues import Issue, make_issue
+from aftersales.sheets import POLICY_SHEET
 from aftersales.taxonomy import normalise_text
-
-POLICY_SHEET = "政策"
 
 
 class DamageBasis(StrEnum):

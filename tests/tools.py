@@ -46,3 +46,18 @@ def libreoffice_convert(source: Path, out_dir: Path, target: str = "xlsx") -> Pa
     converted = out_dir / (source.stem + "." + target.split(":")[0])
     assert converted.exists(), f"LibreOffice did not convert {source.name}: {result.stdout} {result.stderr}"
     return converted
+
+
+def pdf_first_page_ink(pdf: Path, out_dir: Path) -> float:
+    """Share of dark pixels on the PDF's first page, rendered by pdftoppm (0.0 = blank page)."""
+    pdftoppm = need("pdftoppm")
+    prefix = out_dir / "page"
+    subprocess.run([pdftoppm, "-f", "1", "-l", "1", "-r", "40", "-gray", str(pdf), str(prefix)],
+                   check=True, capture_output=True, timeout=120)
+    image = next(out_dir.glob("page*.pgm")).read_bytes()
+    # Binary PGM: "P5", width, height, maxval, then one byte per pixel.
+    fields = image.split(maxsplit=4)
+    assert fields[0] == b"P5"
+    width, height = int(fields[1]), int(fields[2])
+    pixels = fields[4][: width * height]
+    return sum(1 for value in pixels if value < 160) / len(pixels)

@@ -33,6 +33,14 @@ def check_output(path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> N
         raise OutputError(f"文件夹不存在：{path.parent}")
 
 
+def _temporary_beside(target: Path) -> tuple[int, str]:
+    """A temporary file in the target's folder, so the final rename is atomic."""
+    try:
+        return tempfile.mkstemp(prefix=".~tmp-", suffix=target.suffix, dir=target.parent)
+    except OSError as error:
+        raise OutputError(f"无法写入 {target}：{error.strerror or error}") from None
+
+
 def _readable_like_any_new_file(path: str) -> None:
     """mkstemp makes 0600 files; give the output the mode a plain new file would get (umask)."""
     mask = os.umask(0)
@@ -45,7 +53,7 @@ def save_workbook(book: Workbook, path: str | os.PathLike[str], *, force: bool =
     """Save through a temporary file in the same folder and an atomic rename."""
     target = Path(path)
     check_output(target, force=force, inputs=inputs)
-    handle, temporary = tempfile.mkstemp(prefix=".~tmp-", suffix=target.suffix or ".xlsx", dir=target.parent)
+    handle, temporary = _temporary_beside(target)
     os.close(handle)
     try:
         book.save(temporary)
@@ -63,7 +71,7 @@ def write_text(text: str, path: str | os.PathLike[str], *, force: bool = False) 
     """Write a text file atomically (same rules as workbooks)."""
     target = Path(path)
     check_output(target, force=force)
-    handle, temporary = tempfile.mkstemp(prefix=".~tmp-", dir=target.parent)
+    handle, temporary = _temporary_beside(target)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)

@@ -18,10 +18,10 @@ from aftersales.cells import ExcelError, is_blank
 from aftersales.columns import INPUT_COLUMNS, find_header_row
 from aftersales.issues import Issue
 from aftersales.model import RawRegister
-from aftersales.policy import DEFAULT_POLICY, POLICY_SHEET, Policy, parse_policy
+from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
+from aftersales.sheets import POLICY_SHEET, REGISTER_SHEET
 from workbook.xlsx_errors import error_cells
 
-REGISTER_SHEET = "登记表"
 HEADER_SEARCH_ROWS = 11
 _INPUT_KEYS = frozenset(column.key for column in INPUT_COLUMNS)
 

@@ -1,0 +1,28 @@
+"""Names and headers of the workbook's other sheets (SPEC §2.2, §8–§10), shared by the template,
+the writers and the add-in."""
+
+from __future__ import annotations
+
+REGISTER_SHEET = "登记表"
+POLICY_SHEET = "政策"
+HELP_SHEET = "说明"
+VOUCHER_SHEET = "单据"
+REFUND_SHEET = "退款表"
+PENDING_SHEET = "待处理"
+EOD_SHEET = "日结"
+LOG_SHEET = "操作记录"
+
+VOUCHER_HEADERS = ("单据号", "单据类型", "日期", "售后单号", "订单号", "货号", "数量", "金额", "摘要", "状态", "冲销单号")
+"""SPEC §8."""
+
+REFUND_HEADERS = (
+    "批次号", "售后单号", "订单号", "平台", "买家", "退款方式", "收款账号", "退款金额", "退运费", "合计", "类别",
+    "客服", "审批人", "方案时间", "付款时间",
+)
+"""SPEC §9: the payable rows (sheet 退款表)."""
+
+PENDING_HEADERS = (*REFUND_HEADERS[1:], "原因")
+"""SPEC §9: not payable yet (sheet 待处理): the same columns without a batch number, plus 原因."""
+
+LOG_HEADERS = ("时间", "按钮", "摘要")
+"""SPEC §2.2: one line per button run."""
