@@ -14,16 +14,13 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-from aftersales.cells import ExcelError, is_blank
-from aftersales.columns import INPUT_COLUMNS, find_header_row
+from aftersales.cells import ExcelError
 from aftersales.issues import Issue
+from aftersales.locate import HEADER_SEARCH_ROWS, choose_register_sheet, register_from_rows
 from aftersales.model import RawRegister
 from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
-from aftersales.sheets import POLICY_SHEET, REGISTER_SHEET
+from aftersales.sheets import POLICY_SHEET
 from workbook.xlsx_errors import error_cells
-
-HEADER_SEARCH_ROWS = 11
-_INPUT_KEYS = frozenset(column.key for column in INPUT_COLUMNS)
 
 
 class RegisterError(Exception):
@@ -63,21 +60,12 @@ def _sheet_rows(book: calamine.CalamineWorkbook, name: str, nrows: int | None = 
 
 
 def _choose_sheet(book: calamine.CalamineWorkbook, names: Sequence[str]) -> tuple[str, list[list[object]]]:
-    if REGISTER_SHEET in names:
-        return REGISTER_SHEET, _sheet_rows(book, REGISTER_SHEET)
-    # A sheet with every required header wins over one sharing only some (say a 退款表 before it).
-    partial: str | None = None
-    for name in names:
-        found = find_header_row(_sheet_rows(book, name, nrows=HEADER_SEARCH_ROWS), HEADER_SEARCH_ROWS)
-        if found is not None and not found[1].missing_required:
-            return name, _sheet_rows(book, name)
-        if found is not None and partial is None:
-            partial = name
-    if partial is not None:
-        return partial, _sheet_rows(book, partial)
-    raise RegisterError(
-        "找不到登记表：没有名为「登记表」的工作表，其他工作表前 11 行也没有登记表的表头（如 登记时间、订单号、买家）"
-    )
+    name = choose_register_sheet(names, lambda sheet: _sheet_rows(book, sheet, nrows=HEADER_SEARCH_ROWS))
+    if name is None:
+        raise RegisterError(
+            "找不到登记表：没有名为「登记表」的工作表，其他工作表前 11 行也没有登记表的表头（如 登记时间、订单号、买家）"
+        )
+    return name, _sheet_rows(book, name)
 
 
 def _restore_errors(rows: list[list[object]], errors: dict[tuple[int, int], str]) -> None:
@@ -100,17 +88,7 @@ def read_register(path: str | os.PathLike[str]) -> RegisterFile:
     names = tuple(book.sheet_names)
     sheet, rows = _choose_sheet(book, names)
     _restore_errors(rows, error_cells(os.fspath(path), sheet))
-    found = find_header_row(rows, HEADER_SEARCH_ROWS)
-    header_index = found[0] if found else 0
-    header = rows[header_index] if rows else []
-    positions = found[1].positions if found else {}
-    input_positions = [index for key, index in positions.items() if key in _INPUT_KEYS]
-    body = []
-    for index in range(header_index + 1, len(rows)):
-        cells = rows[index]
-        if any(i < len(cells) and not is_blank(cells[i]) for i in input_positions):
-            body.append((index + 1, cells))
-    raw = RawRegister(sheet=sheet, header_row=header_index + 1, header=header, rows=body)
+    raw = register_from_rows(sheet, rows)
     policy, policy_issues = DEFAULT_POLICY, []
     if POLICY_SHEET in names:
         policy_rows = _sheet_rows(book, POLICY_SHEET)
