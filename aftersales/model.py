@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -28,15 +29,17 @@ class RawRegister:
     """(Excel row number, cells from column A) of every non-empty row below the header."""
 
 
-@dataclass(frozen=True)
-class SourcePos:
-    """Where a case sits in the workbook: sheet, Excel row, and the column letter of each key."""
+class SourcePos(NamedTuple):
+    """Where a case sits in the workbook: sheet, Excel row, and the column of each key.
+
+    A named tuple: one is made per register row, and tuples are the cheapest immutable record.
+    """
 
     sheet: str
     row: int
     columns: Mapping[str, str]
     """key → column letter."""
-    indices: Mapping[str, int] = field(default_factory=dict)
+    indices: Mapping[str, int] = {}
     """key → 0-based index into `cells`."""
     cells: Sequence[object] = ()
     """The row's cells as read, so an issue can quote the cell as the user typed it."""

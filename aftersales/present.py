@@ -9,17 +9,21 @@ from typing import Any
 from aftersales.cells import format_money
 from aftersales.issues import SEVERITY_RANK, Issue
 from aftersales.recommend import Recommendation
-from aftersales.taxonomy import resolution_label
+from aftersales.taxonomy import Resolution, resolution_label
 from aftersales.validate import CaseResult, Report
 
 
 def recommended_text(rec: Recommendation | None) -> str:
     """`部分退款（可选：退货退款）`; blank when it cannot be recommended."""
-    if rec is None or rec.resolution is None:
+    return "" if rec is None else resolution_text(rec.resolution, rec.alternatives)
+
+
+def resolution_text(resolution: Resolution | None, alternatives: tuple[Resolution, ...]) -> str:
+    if resolution is None:
         return ""
-    text = resolution_label(rec.resolution)
-    if rec.alternatives:
-        text += "（可选：" + "、".join(resolution_label(r) for r in rec.alternatives) + "）"
+    text = resolution_label(resolution)
+    if alternatives:
+        text += "（可选：" + "、".join(resolution_label(r) for r in alternatives) + "）"
     return text
 
 

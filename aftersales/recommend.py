@@ -49,7 +49,7 @@ class Recommendation(BaseModel):
     """One Chinese sentence naming the rule."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Row:
     resolution: Resolution
     alternatives: tuple[Resolution, ...]
@@ -60,9 +60,57 @@ class _Row:
     """Case field that is this row's ceiling when nothing is chosen (overrides the per-resolution rule)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Missing:
     keys: tuple[str, ...]
+
+
+# The decision table (SPEC §4): rule → resolution, alternatives, reason (filled from the policy),
+# who pays the return freight, and the row's own ceiling field when it has one.
+_TABLE: dict[str, tuple[Resolution, tuple[Resolution, ...], str, str | None, str | None]] = {
+    "tracking": (R.EXPLAIN, (), "查件催件：解释说明，及时回复并跟进物流（售后处理流程 一）", None, None),
+    "refund-before-ship": (R.REFUND_ONLY, (), "未发货退款：直接仅退款，上限为实付金额（售后手册 退款1）", None, None),
+    "intercept": (R.INTERCEPT_REFUND, (), "已发货仅退款：通知快递拦截，拦截成功后退款，运费由我方承担（售后手册 退款2）", OURS, None),
+    "short-small": (R.REFUND_ONLY, (R.RESHIP,), "少货金额不超过{p.short_refund_max}元：查实后可直接仅退款，上限为涉及金额（售后处理流程 二.4）", None, None),
+    "short-large": (R.RESHIP, (R.REFUND_ONLY,), "少货金额超过{p.short_refund_max}元：与顾客商量补发或退款，上限为涉及金额（售后处理流程 二.5）", None, "item_amount"),
+    "wrong-item-buyer": (R.EXPLAIN, (), "错货责任在客户：顾客拍错了，解释说明，不予补偿（售后处理流程 三.1）", BUYER, None),
+    "wrong-item-same-sku": (R.EXPLAIN, (), "实收货号与所拍货号一致：是顾客拍错了，解释说明（售后处理流程 三.1）", BUYER, None),
+    "wrong-item-valuable": (R.EXCHANGE, (R.RETURN_REFUND,), "错发商品价值高于运费：联系客户退换，运费由我方承担（售后处理流程 三.3）", OURS, None),
+    "wrong-item-cheap": (R.PARTIAL_REFUND, (R.GIFT,), "错发商品价值不高于运费：折价部分退款，顾客不要则赠送并补发，上限为涉及金额（售后处理流程 三.3）", None, None),
+    "damaged-evidence": (R.EXPLAIN, (), "破损凭证不足{p.min_evidence_damage}个：先请顾客提供 3–5 张照片再定方案（售后手册 4.2.1）", None, None),
+    "damaged-minor": (R.PARTIAL_REFUND, (R.RETURN_REFUND,), "轻微破损：部分退款，上限{basis}（售后处理流程 四.1）", OURS, None),
+    "damaged-severe": (R.RETURN_REFUND, (R.EXCHANGE, R.REFUND_ONLY), "严重破损：让顾客退回，退货退款或换货，运费由我方承担（售后处理流程 四.2）", OURS, None),
+    "lost": (R.RESHIP, (R.REFUND_ONLY,), "丢件：快递核实确定丢件后补发，费用由快递承担（售后手册 4.2.2）", None, None),
+    "false-sign": (R.RESHIP, (R.REFUND_ONLY,), "虚假签收：须快递确认丢失后才补发，费用由快递承担（售后手册 4.2.6）", None, None),
+    "no-tracking": (R.EXPLAIN, (), "无物流更新：联系快递核实并向顾客解释说明（售后手册 4.2.5）", None, None),
+    "quality-evidence": (R.EXPLAIN, (), "质量问题凭证不足{p.min_evidence_damage}个：先确认是否使用不当并请顾客提供照片（售后手册 4.3.2）", None, None),
+    "quality": (R.PARTIAL_REFUND, (R.RETURN_REFUND, R.EXCHANGE), "质量问题：先折扣部分退款，上限{p.quality_discount_max}元，坚持退换则包邮退换（售后处理流程 五）", OURS, None),
+    "size-ours": (R.EXCHANGE, (R.RETURN_REFUND,), "尺码问题责任在我方：换货，运费由我方承担（售后手册 4.3.1）", OURS, None),
+    "size": (R.EXCHANGE, (R.RETURN_REFUND,), "尺码问题：换货，运费由客户承担（售后手册 4.3.1）", BUYER, None),
+    "not-as-described": (R.PARTIAL_REFUND, (R.RETURN_REFUND,), "与描述不符：补损{p.mismatch_comp_min}–{p.mismatch_comp_max}元，或包邮退货（淘宝客服售后流程）", OURS, None),
+    "no-reason": (R.RETURN_REFUND, (R.EXCHANGE,), "七天无理由在期限内（签收次日零时起{p.no_reason_days}天）：退货退款，退货运费由客户承担（售后手册 3）", BUYER, None),
+    "no-reason-expired": (R.DECLINE, (), "七天无理由已过期：委婉拒绝，订单不允许退换（售后手册 3.8）", None, None),
+    "price-protect": (R.REFUND_ONLY, (R.PARTIAL_REFUND,), "下单{p.price_protect_days}天内降价：退差价，上限为涉及金额（售后手册 3.6）", None, None),
+    "price-protect-expired": (R.DECLINE, (), "超过保价{p.price_protect_days}天：委婉拒绝（售后手册 3.6）", None, None),
+    "complaint": (R.ESCALATE, (), "投诉和疑难问题：立刻上报主管，补偿须主管审批（售后处理流程 六）", None, None),
+    "other": (R.ESCALATE, (), "投诉和疑难问题：立刻上报主管，补偿须主管审批（售后处理流程 六）", None, None),
+}
+
+_ROWS: dict[tuple[int, str], tuple[Policy, _Row]] = {}
+
+
+def _row(rule: str, policy: Policy) -> _Row:
+    """The table row of `rule` with its reason filled from `policy` (built once per policy)."""
+    cached = _ROWS.get((id(policy), rule))
+    if cached is not None and cached[0] is policy:
+        return cached[1]
+    resolution, alternatives, reason, payer, ceiling_key = _TABLE[rule]
+    text = reason.format(p=policy, basis=_basis_text(policy.damage_minor_basis))
+    row = _Row(resolution, alternatives, rule, text, payer, ceiling_key)
+    if len(_ROWS) > 4096:  # many short-lived policies (tests): start over rather than grow
+        _ROWS.clear()
+    _ROWS[(id(policy), rule)] = (policy, row)
+    return row
 
 
 def _shipping(case: Case, policy: Policy) -> Decimal:
@@ -73,79 +121,52 @@ def _same_sku(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
 
 
-def _decide(case: Case, policy: Policy) -> _Row | _Missing:
+def _decide(case: Case, policy: Policy) -> str | _Missing:
+    """The rule of the decision table that matches the case (rows tried top to bottom)."""
     kind = case.case_type
     if kind is None:
         return _Missing(("case_type",))
-    if kind is CaseType.TRACKING:
-        return _Row(R.EXPLAIN, (), "tracking", "查件催件：解释说明，及时回复并跟进物流（售后处理流程 一）")
-    if kind is CaseType.REFUND_BEFORE_SHIP:
-        return _Row(R.REFUND_ONLY, (), "refund-before-ship", "未发货退款：直接仅退款，上限为实付金额（售后手册 退款1）")
-    if kind is CaseType.INTERCEPT:
-        return _Row(R.INTERCEPT_REFUND, (), "intercept", "已发货仅退款：通知快递拦截，拦截成功后退款，运费由我方承担（售后手册 退款2）", OURS)
     if kind is CaseType.SHORT:
         if case.item_amount is None:
             return _Missing(("item_amount",))
-        if case.item_amount <= policy.short_refund_max:
-            return _Row(R.REFUND_ONLY, (R.RESHIP,), "short-small", f"少货金额不超过{policy.short_refund_max}元：查实后可直接仅退款，上限为涉及金额（售后处理流程 二.4）")
-        return _Row(R.RESHIP, (R.REFUND_ONLY,), "short-large", f"少货金额超过{policy.short_refund_max}元：与顾客商量补发或退款，上限为涉及金额（售后处理流程 二.5）", None, "item_amount")
+        return "short-small" if case.item_amount <= policy.short_refund_max else "short-large"
     if kind is CaseType.WRONG_ITEM:
         if case.liable_party == BUYER:
-            return _Row(R.EXPLAIN, (), "wrong-item-buyer", "错货责任在客户：顾客拍错了，解释说明，不予补偿（售后处理流程 三.1）", BUYER)
+            return "wrong-item-buyer"
         needed = tuple(k for k in ("sku", "received_sku") if getattr(case, k) is None)
         if needed:
             return _Missing(needed)
         assert case.sku is not None and case.received_sku is not None
         if _same_sku(case.sku, case.received_sku):
-            return _Row(R.EXPLAIN, (), "wrong-item-buyer", "实收货号与所拍货号一致：是顾客拍错了，解释说明（售后处理流程 三.1）", BUYER)
+            return "wrong-item-same-sku"
         if case.item_amount is None:
             return _Missing(("item_amount",))
-        if case.item_amount > _shipping(case, policy):
-            return _Row(R.EXCHANGE, (R.RETURN_REFUND,), "wrong-item-valuable", "错发商品价值高于运费：联系客户退换，运费由我方承担（售后处理流程 三.3）", OURS)
-        return _Row(R.PARTIAL_REFUND, (R.GIFT,), "wrong-item-cheap", "错发商品价值不高于运费：折价部分退款，顾客不要则赠送并补发，上限为涉及金额（售后处理流程 三.3）")
+        return "wrong-item-valuable" if case.item_amount > _shipping(case, policy) else "wrong-item-cheap"
     if kind is CaseType.DAMAGED:
         if case.evidence < policy.min_evidence_damage:
-            return _Row(R.EXPLAIN, (), "damaged-evidence", f"破损凭证不足{policy.min_evidence_damage}个：先请顾客提供 3–5 张照片再定方案（售后手册 4.2.1）")
+            return "damaged-evidence"
         if case.severity is None:
             return _Missing(("severity",))
-        if case.severity == "轻微":
-            return _Row(R.PARTIAL_REFUND, (R.RETURN_REFUND,), "damaged-minor", f"轻微破损：部分退款，上限{_basis_text(policy.damage_minor_basis)}（售后处理流程 四.1）", OURS)
-        return _Row(R.RETURN_REFUND, (R.EXCHANGE, R.REFUND_ONLY), "damaged-severe", "严重破损：让顾客退回，退货退款或换货，运费由我方承担（售后处理流程 四.2）", OURS)
-    if kind in (CaseType.LOST, CaseType.FALSE_SIGN):
-        if kind is CaseType.LOST:
-            reason = "丢件：快递核实确定丢件后补发，费用由快递承担（售后手册 4.2.2）"
-        else:
-            reason = "虚假签收：须快递确认丢失后才补发，费用由快递承担（售后手册 4.2.6）"
-        return _Row(R.RESHIP, (R.REFUND_ONLY,), kind.value, reason)
-    if kind is CaseType.NO_TRACKING:
-        return _Row(R.EXPLAIN, (), "no-tracking", "无物流更新：联系快递核实并向顾客解释说明（售后手册 4.2.5）")
+        return "damaged-minor" if case.severity == "轻微" else "damaged-severe"
     if kind is CaseType.QUALITY:
-        if case.evidence < policy.min_evidence_damage:
-            return _Row(R.EXPLAIN, (), "quality-evidence", f"质量问题凭证不足{policy.min_evidence_damage}个：先确认是否使用不当并请顾客提供照片（售后手册 4.3.2）")
-        return _Row(R.PARTIAL_REFUND, (R.RETURN_REFUND, R.EXCHANGE), "quality", f"质量问题：先折扣部分退款，上限{policy.quality_discount_max}元，坚持退换则包邮退换（售后处理流程 五）", OURS)
+        return "quality-evidence" if case.evidence < policy.min_evidence_damage else "quality"
     if kind is CaseType.SIZE:
-        if case.liable_party == OURS:
-            return _Row(R.EXCHANGE, (R.RETURN_REFUND,), "size-ours", "尺码问题责任在我方：换货，运费由我方承担（售后手册 4.3.1）", OURS)
-        return _Row(R.EXCHANGE, (R.RETURN_REFUND,), "size", "尺码问题：换货，运费由客户承担（售后手册 4.3.1）", BUYER)
-    if kind is CaseType.NOT_AS_DESCRIBED:
-        return _Row(R.PARTIAL_REFUND, (R.RETURN_REFUND,), "not-as-described", f"与描述不符：补损{policy.mismatch_comp_min}–{policy.mismatch_comp_max}元，或包邮退货（淘宝客服售后流程）", OURS)
+        return "size-ours" if case.liable_party == OURS else "size"
     if kind is CaseType.NO_REASON:
         needed = tuple(k for k in ("registered_at", "signed_at") if getattr(case, k) is None)
         if needed:
             return _Missing(needed)
         assert case.registered_at is not None and case.signed_at is not None
-        if within_return_window(case.registered_at, case.signed_at, policy):
-            return _Row(R.RETURN_REFUND, (R.EXCHANGE,), "no-reason", f"七天无理由在期限内（签收次日零时起{policy.no_reason_days}天）：退货退款，退货运费由客户承担（售后手册 3）", BUYER)
-        return _Row(R.DECLINE, (), "no-reason-expired", "七天无理由已过期：委婉拒绝，订单不允许退换（售后手册 3.8）")
+        inside = within_return_window(case.registered_at, case.signed_at, policy)
+        return "no-reason" if inside else "no-reason-expired"
     if kind is CaseType.PRICE_PROTECT:
         needed = tuple(k for k in ("registered_at", "ordered_at") if getattr(case, k) is None)
         if needed:
             return _Missing(needed)
         assert case.registered_at is not None and case.ordered_at is not None
-        if within_price_protection(case.registered_at, case.ordered_at, policy):
-            return _Row(R.REFUND_ONLY, (R.PARTIAL_REFUND,), "price-protect", f"下单{policy.price_protect_days}天内降价：退差价，上限为涉及金额（售后手册 3.6）")
-        return _Row(R.DECLINE, (), "price-protect-expired", f"超过保价{policy.price_protect_days}天：委婉拒绝（售后手册 3.6）")
-    return _Row(R.ESCALATE, (), kind.value, "投诉和疑难问题：立刻上报主管，补偿须主管审批（售后处理流程 六）")
+        inside = within_price_protection(case.registered_at, case.ordered_at, policy)
+        return "price-protect" if inside else "price-protect-expired"
+    return kind.value  # one row for the whole case type
 
 
 def _basis_text(basis: DamageBasis) -> str:
@@ -222,6 +243,15 @@ def _cap(value: Decimal | None, paid: Decimal | None) -> Decimal | None:
     return value
 
 
+def recommended_resolution(case: Case, policy: Policy) -> tuple[Resolution | None, tuple[Resolution, ...]]:
+    """Only the recommended resolution and its alternatives (what 推荐方案 shows), without ceilings."""
+    decision = _decide(case, policy)
+    if isinstance(decision, _Missing):
+        return None, ()
+    row = _row(decision, policy)
+    return row.resolution, row.alternatives
+
+
 def recommend(case: Case, policy: Policy) -> Recommendation:
     """The recommended resolution, its alternatives, and the ceilings for the chosen (or recommended) one."""
     decision = _decide(case, policy)
@@ -231,7 +261,7 @@ def recommend(case: Case, policy: Policy) -> Recommendation:
     if isinstance(decision, _Missing):
         missing.extend(decision.keys)
     else:
-        row = decision
+        row = _row(decision, policy)
 
     ceiling: Decimal | None = None
     target = case.resolution or (row.resolution if row else None)

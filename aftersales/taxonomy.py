@@ -147,6 +147,7 @@ class ChoiceList:
 
     def __init__(self, choices: tuple[Choice, ...]) -> None:
         self.choices = choices
+        self._by_code = {choice.code: choice for choice in choices}
         self._lookup: dict[str, Choice] = {}
         for choice in choices:
             for name in (choice.label, choice.code, *choice.aliases):
@@ -160,10 +161,7 @@ class ChoiceList:
         return self._lookup.get(normalise_text(text).casefold())
 
     def by_code(self, code: str) -> Choice:
-        for choice in self.choices:
-            if choice.code == code:
-                return choice
-        raise KeyError(code)
+        return self._by_code[code]
 
     def closest_label(self, text: str) -> str:
         """The valid label nearest to `text` (through aliases too); always names one."""

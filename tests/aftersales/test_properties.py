@@ -155,3 +155,9 @@ def test_ragged_rows_never_crash(rows):  # type: ignore[no-untyped-def]
     report = validate(raw, NOW)
     assert "rule-crashed" not in {i.code for i in report.issues}
     assert len(report.results) == len(rows)
+
+
+def test_equal_cells_of_different_types_parse_apart():
+    # True == 1 == 1.0 in Python; the parse cache must not mix them up.
+    report = run([valid_row(qty=1, evidence_count=True), valid_row(case_id="B", qty=True, evidence_count=1)])
+    assert [(i.row, i.field) for i in report.issues if i.code == "invalid-number"] == [(2, "凭证数"), (3, "数量")]

@@ -1,0 +1,14 @@
+"""Classic desktop xlwings: `RunPython` entry points for the sheet buttons.
+
+VBA (see addin/vba/aftersales_buttons.bas): `RunPython "import addin.classic as c; c.validate_register()"`.
+"""
+
+from __future__ import annotations
+
+import xlwings as xw
+
+from addin import scripts
+
+
+def validate_register() -> None:
+    scripts.validate_register(xw.Book.caller())

@@ -1,0 +1,50 @@
+"""Where the add-in's things live in the workbook: its buttons, its state sheet, its colours.
+
+One list of buttons drives both the `@script(button=…)` declarations and the shapes the Lite
+workbook builder draws, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aftersales.sheets import REGISTER_SHEET
+
+ERROR_COLOUR = "#FFC7CE"
+"""Light red: a cell with an error."""
+WARNING_COLOUR = "#FFEB9C"
+"""Light yellow: a cell with a warning."""
+
+STATE_SHEET = "_aftersales"
+"""Hidden sheet: the workbook's clock (=NOW() in B1) and the cells the add-in coloured last time."""
+CLOCK_CELL = "B1"
+STATE_HEADER_ROW = 3
+STATE_HEADERS = ("工作表", "单元格", "颜色")
+
+
+@dataclass(frozen=True)
+class Button:
+    script: str
+    """Name of the function in addin.scripts."""
+    label: str
+    """Text on the button."""
+    shape: str
+    """Name of the shape (ASCII: Lite matches it in `button="[shape]Sheet!Cell"`)."""
+    cell: str
+    """Cell on the register sheet the shape's hyperlink points at."""
+    row: int
+    """Top row of the shape (0-based) beside the table."""
+
+    @property
+    def reference(self) -> str:
+        return f"[{self.shape}]{REGISTER_SHEET}!{self.cell}"
+
+
+BUTTONS: tuple[Button, ...] = (
+    Button("validate_register", "校验", "btn_validate", "AN1", 0),
+)
+"""The sheet buttons; the later ones (生成单据, 退款表, 日结) are added here with their scripts."""
+
+
+def button(script: str) -> Button:
+    return next(b for b in BUTTONS if b.script == script)

@@ -1,0 +1,106 @@
+"""The one module that touches the xlwings sheet API. Everything it does is bulk: a sheet is read
+once, a block is written in one call, colours go through `Range.set_colors` (≤ 10,000 cells a call),
+so the number of calls never depends on the number of rows.
+
+It works the same on xlwings Lite (the remote engine), classic xlwings (COM / AppleScript) and in
+the tests (the remote engine on Linux).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import xlwings as xw
+
+from aftersales.columns import column_letter
+
+Cell = object
+Matrix = list[list[Any]]
+MAX_COLOURS_PER_CALL = 10_000
+
+
+def _to_excel(value: object) -> object:
+    """Values as Excel takes them: money as a number (formatted by the sheet), blanks as empty."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if value is None:
+        return ""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+class BookIO:
+    """Bulk access to one workbook."""
+
+    def __init__(self, book: xw.Book) -> None:
+        self.book = book
+        self._values: dict[str, list[list[Cell]]] = {}
+        self.calls = 0
+        """Sheet calls made (reads and writes), to keep them constant in the number of rows."""
+
+    def sheet_names(self) -> list[str]:
+        return [sheet.name for sheet in self.book.sheets]
+
+    def values(self, name: str) -> list[list[Cell]]:
+        """Every cell of the sheet's used range, as rows from A1 (row 0 = Excel row 1)."""
+        if name not in self._values:
+            self.calls += 1
+            used = self.book.sheets[name].used_range
+            block = used.options(ndim=2).value or []
+            top, left = used.row - 1, used.column - 1
+            width = left + max((len(row) for row in block), default=0)
+            rows: list[list[Cell]] = [[None] * width for _ in range(top)]
+            rows.extend([*([None] * left), *row] for row in block)
+            self._values[name] = rows
+        return self._values[name]
+
+    def write(self, sheet: str, row: int, column: int, values: Sequence[Sequence[object]]) -> None:
+        """Write a block whose top-left cell is (row, column), 1-based, in one call."""
+        if not values:
+            return
+        self.calls += 1
+        block = [[_to_excel(v) for v in line] for line in values]
+        self.book.sheets[sheet].range((row, column)).value = block
+
+    def set_formula(self, sheet: str, cell: str, formula: str) -> None:
+        self.calls += 1
+        self.book.sheets[sheet][cell].formula = formula
+
+    def set_number_format(self, sheet: str, address: str, number_format: str) -> None:
+        self.calls += 1
+        self.book.sheets[sheet][address].number_format = number_format
+
+    def set_colours(self, sheet: str, row: int, column: int, colours: Sequence[Sequence[object]]) -> None:
+        """Fill colours of a block (1-based top-left): `#RRGGBB`, None to clear, `...` to keep."""
+        height, width = len(colours), len(colours[0])
+        step = max(1, MAX_COLOURS_PER_CALL // width)
+        for start in range(0, height, step):
+            part = [list(line) for line in colours[start : start + step]]
+            last_row = row + start + len(part) - 1
+            self.calls += 1
+            address = f"{column_letter(column - 1)}{row + start}:{column_letter(column + width - 2)}{last_row}"
+            self.book.sheets[sheet][address].set_colors(part)
+
+    def add_sheet(self, name: str, *, hidden: bool = False) -> None:
+        self.calls += 1
+        sheet = self.book.sheets.add(name=name, after=self.book.sheets[len(self.book.sheets) - 1])
+        if hidden:
+            sheet.visible = False
+        self._values[name] = []
+
+    def tables(self, sheet: str) -> list[tuple[str, str]]:
+        """(name, address) of the sheet's tables, e.g. ("Register", "$A$1:$AJ$501")."""
+        return [(table.name, table.range.address) for table in self.book.sheets[sheet].tables]
+
+    def resize_table(self, sheet: str, name: str, address: str) -> None:
+        self.calls += 1
+        target = self.book.sheets[sheet]
+        target.tables[name].resize(target[address])
+
+    def alert(self, message: str, title: str) -> None:
+        self.calls += 1
+        self.book.app.alert(message, title=title)

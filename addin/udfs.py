@@ -1,0 +1,171 @@
+"""Custom functions (SPEC §12). Each column function takes the whole register with its header row
+(`Register[#All]`) and returns one value per data row, so a 5,000-row register recalculates in one
+call that spills. Problems with the arguments come back as readable cell text, never a traceback.
+
+Put them outside the table (Excel does not spill inside a table), e.g. in AN2:
+`=AS_RECOMMEND(Register[#All])`, `=AS_CHECK(Register[#All], NOW(), 政策!A1:B16)`.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+import xlwings as xw
+
+from aftersales.build import DECIDE_KEYS, RECOMMEND_KEYS, build_cases
+from aftersales.cells import is_blank, parse_datetime, parse_integer, parse_time_of_day
+from aftersales.columns import find_header_row
+from aftersales.deadlines import return_window_end, solution_deadline
+from aftersales.issues import Issue
+from aftersales.model import Case, RawRegister
+from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
+from aftersales.present import check_text, resolution_text
+from aftersales.recommend import recommend, recommended_resolution
+from aftersales.validate import validate
+
+Grid = list[list[Any]]
+REGISTER_HINT = "参数错误：第一个参数应为含表头的登记表区域，如 Register[#All]"
+
+
+class ArgumentProblem(Exception):
+    """A problem with what was passed to a function; the message goes into the cell."""
+
+
+def _grid(value: object) -> Grid:
+    if not isinstance(value, list | tuple) or not value:
+        raise ArgumentProblem(REGISTER_HINT)
+    rows = [list(row) if isinstance(row, list | tuple) else [row] for row in value]
+    return rows
+
+
+def _register(value: object) -> tuple[RawRegister, int]:
+    """The register passed in, as raw rows (row 2 = first data row) and the number of data rows."""
+    rows = _grid(value)
+    if find_header_row(rows[:1], 1) is None:
+        raise ArgumentProblem(REGISTER_HINT + "（第一行找不到登记时间、订单号、买家等表头）")
+    body = [(index + 1, row) for index, row in enumerate(rows[1:], start=1) if any(v is not None and v != "" for v in row)]
+    return RawRegister(sheet="登记表", header_row=1, header=rows[0], rows=body), len(rows) - 1
+
+
+def _policy(value: object) -> Policy:
+    if value is None or is_blank(value):
+        return DEFAULT_POLICY
+    policy, _issues = parse_policy(_grid(value))  # policy problems are shown by the 校验 button
+    return policy
+
+
+def _now(value: object) -> datetime:
+    moment, problem = parse_datetime(value)
+    if problem or moment is None:
+        raise ArgumentProblem("参数错误：now 应为当前时间，如 NOW()")
+    return moment
+
+
+def _column(count: int, values: dict[int, object]) -> Grid:
+    """One value per data row (row 2 is the first), blank where the row is empty."""
+    return [[values.get(row, "")] for row in range(2, count + 2)]
+
+
+def _per_case(
+    register: object, policy: object, keys: frozenset[str], value: Callable[[Case, Policy], object]
+) -> Grid:
+    """One value per row from the parsed cases (only the `keys` columns are parsed)."""
+    try:
+        raw, count = _register(register)
+        rules = _policy(policy)
+    except ArgumentProblem as problem:
+        return [[str(problem)]]
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of short-lived objects: the collector's passes only cost time here
+    try:
+        cases, _issues, _match = build_cases(raw, rules, keys)
+        return _column(count, {case.row: value(case, rules) for case in cases})
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _money(value: object) -> object:
+    return "" if value is None else float(value)  # type: ignore[arg-type]
+
+
+@xw.func
+@xw.arg("register", ndim=2)
+@xw.arg("policy", ndim=2)
+def AS_RECOMMEND(register: Grid, policy: Grid | None = None) -> Grid:
+    """推荐方案 of every row, e.g. 部分退款（可选：退货退款）; blank when an input is missing."""
+    return _per_case(register, policy, DECIDE_KEYS, lambda case, rules: resolution_text(*recommended_resolution(case, rules)))
+
+
+@xw.func
+@xw.arg("register", ndim=2)
+@xw.arg("policy", ndim=2)
+def AS_CEILING(register: Grid, policy: Grid | None = None) -> Grid:
+    """补偿上限 of every row (for the chosen 处理方案, else the recommended one); blank when unknown."""
+    return _per_case(register, policy, RECOMMEND_KEYS, lambda case, rules: _money(recommend(case, rules).ceiling))
+
+
+@xw.func
+@xw.arg("register", ndim=2)
+@xw.arg("policy", ndim=2)
+def AS_DEADLINE(register: Grid, policy: Grid | None = None) -> Grid:
+    """截止时间 (same-day solution deadline) of every row."""
+    return _per_case(
+        register, policy, frozenset({"registered_at"}),
+        lambda case, rules: solution_deadline(case.registered_at, rules) if case.registered_at else "",
+    )
+
+
+@xw.func
+@xw.arg("register", ndim=2)
+@xw.arg("policy", ndim=2)
+def AS_CHECK(register: Grid, now: object, policy: Grid | None = None) -> Grid:
+    """校验 of every row: each issue `[code] message`, most severe first; blank when the row is fine."""
+    try:
+        raw, count = _register(register)
+        moment = _now(now)
+        rules = _policy(policy)
+    except ArgumentProblem as problem:
+        return [[str(problem)]]
+    report = validate(raw, moment, rules)
+    by_row: dict[int, list[Issue]] = defaultdict(list)
+    for issue in report.issues:
+        if issue.row is not None:
+            by_row[issue.row].append(issue)
+    return _column(count, {result.case.row: check_text(by_row[result.case.row]) for result in report.results})
+
+
+@xw.func
+def AS_RETURN_WINDOW_END(signed_at: object, no_reason_days: object = None) -> object:
+    """End of 七天无理由 for a 签收时间: 00:00 of the day after signing + the policy days (default 7)."""
+    signed, problem = parse_datetime(signed_at)
+    if problem or signed is None:
+        return "参数错误：签收时间应为日期时间"
+    days, bad_days = parse_integer(no_reason_days, minimum=0)
+    if bad_days:
+        return "参数错误：天数应为不小于 0 的整数"
+    policy = DEFAULT_POLICY if days is None else Policy(no_reason_days=days)
+    return return_window_end(signed, policy)
+
+
+@xw.func
+def AS_SOLUTION_DEADLINE(registered_at: object, day_end: object = None) -> object:
+    """Same-day solution deadline of a 登记时间 (下班时间 default 18:00; after it: the next day's)."""
+    registered, problem = parse_datetime(registered_at)
+    if problem or registered is None:
+        return "参数错误：登记时间应为日期时间"
+    if is_blank(day_end):
+        return solution_deadline(registered)
+    parsed = parse_time_of_day(day_end)
+    if parsed is None:
+        return "参数错误：下班时间应为时刻，如 18:00"
+    return solution_deadline(registered, Policy(day_end=parsed))
+
+
+UDFS: Sequence[Callable[..., object]] = (
+    AS_RECOMMEND, AS_CEILING, AS_CHECK, AS_DEADLINE, AS_RETURN_WINDOW_END, AS_SOLUTION_DEADLINE,
+)
