@@ -16,14 +16,7 @@ from functools import cached_property
 
 import xlwings as xw
 
-from addin.layout import (
-    CLOCK_CELL,
-    ERROR_COLOUR,
-    STATE_HEADER_ROW,
-    STATE_HEADERS,
-    STATE_SHEET,
-    WARNING_COLOUR,
-)
+from addin.layout import ERROR_COLOUR, WARNING_COLOUR
 from addin.sheet_io import BookIO
 from aftersales.case_ids import assign_case_ids, with_case_ids
 from aftersales.cells import excel_serial_to_datetime
@@ -33,7 +26,15 @@ from aftersales.locate import choose_register_sheet, register_from_rows
 from aftersales.model import RawRegister
 from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
 from aftersales.present import check_text, recommended_text
-from aftersales.sheets import LOG_HEADERS, LOG_SHEET, POLICY_SHEET
+from aftersales.sheets import (
+    CLOCK_CELL,
+    LOG_HEADERS,
+    LOG_SHEET,
+    POLICY_SHEET,
+    STATE_HEADER_ROW,
+    STATE_HEADERS,
+    STATE_SHEET,
+)
 from aftersales.validate import Report, validate
 
 COLOUR_OF = {Severity.ERROR: ERROR_COLOUR, Severity.WARNING: WARNING_COLOUR}

@@ -15,11 +15,6 @@ ERROR_COLOUR = "#FFC7CE"
 WARNING_COLOUR = "#FFEB9C"
 """Light yellow: a cell with a warning."""
 
-STATE_SHEET = "_aftersales"
-"""Hidden sheet: the workbook's clock (=NOW() in B1) and the cells the add-in coloured last time."""
-CLOCK_CELL = "B1"
-STATE_HEADER_ROW = 3
-STATE_HEADERS = ("工作表", "单元格", "颜色")
 
 
 @dataclass(frozen=True)

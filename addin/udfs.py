@@ -2,7 +2,9 @@
 (`Register[#All]`) and returns one value per data row, so a 5,000-row register recalculates in one
 call that spills. Problems with the arguments come back as readable cell text, never a traceback.
 
-Put them outside the table (Excel does not spill inside a table), e.g. in AN2:
+Parameters carry no type hints on purpose: xlwings Lite turns hints into converters, and these
+functions take cells as they come (numbers, serial dates, text, empty). Put them outside the table
+(Excel does not spill inside a table), e.g. in AN2:
 `=AS_RECOMMEND(Register[#All])`, `=AS_CHECK(Register[#All], NOW(), 政策!A1:B16)`.
 """
 
@@ -96,7 +98,7 @@ def _money(value: object) -> object:
 @xw.func
 @xw.arg("register", ndim=2)
 @xw.arg("policy", ndim=2)
-def AS_RECOMMEND(register: Grid, policy: Grid | None = None) -> Grid:
+def AS_RECOMMEND(register, policy=None):  # type: ignore[no-untyped-def]
     """推荐方案 of every row, e.g. 部分退款（可选：退货退款）; blank when an input is missing."""
     return _per_case(register, policy, DECIDE_KEYS, lambda case, rules: resolution_text(*recommended_resolution(case, rules)))
 
@@ -104,7 +106,7 @@ def AS_RECOMMEND(register: Grid, policy: Grid | None = None) -> Grid:
 @xw.func
 @xw.arg("register", ndim=2)
 @xw.arg("policy", ndim=2)
-def AS_CEILING(register: Grid, policy: Grid | None = None) -> Grid:
+def AS_CEILING(register, policy=None):  # type: ignore[no-untyped-def]
     """补偿上限 of every row (for the chosen 处理方案, else the recommended one); blank when unknown."""
     return _per_case(register, policy, RECOMMEND_KEYS, lambda case, rules: _money(recommend(case, rules).ceiling))
 
@@ -112,7 +114,7 @@ def AS_CEILING(register: Grid, policy: Grid | None = None) -> Grid:
 @xw.func
 @xw.arg("register", ndim=2)
 @xw.arg("policy", ndim=2)
-def AS_DEADLINE(register: Grid, policy: Grid | None = None) -> Grid:
+def AS_DEADLINE(register, policy=None):  # type: ignore[no-untyped-def]
     """截止时间 (same-day solution deadline) of every row."""
     return _per_case(
         register, policy, frozenset({"registered_at"}),
@@ -123,7 +125,7 @@ def AS_DEADLINE(register: Grid, policy: Grid | None = None) -> Grid:
 @xw.func
 @xw.arg("register", ndim=2)
 @xw.arg("policy", ndim=2)
-def AS_CHECK(register: Grid, now: object, policy: Grid | None = None) -> Grid:
+def AS_CHECK(register, now, policy=None):  # type: ignore[no-untyped-def]
     """校验 of every row: each issue `[code] message`, most severe first; blank when the row is fine."""
     try:
         raw, count = _register(register)
@@ -140,7 +142,7 @@ def AS_CHECK(register: Grid, now: object, policy: Grid | None = None) -> Grid:
 
 
 @xw.func
-def AS_RETURN_WINDOW_END(signed_at: object, no_reason_days: object = None) -> object:
+def AS_RETURN_WINDOW_END(signed_at, no_reason_days=None):  # type: ignore[no-untyped-def]
     """End of 七天无理由 for a 签收时间: 00:00 of the day after signing + the policy days (default 7)."""
     signed, problem = parse_datetime(signed_at)
     if problem or signed is None:
@@ -153,7 +155,7 @@ def AS_RETURN_WINDOW_END(signed_at: object, no_reason_days: object = None) -> ob
 
 
 @xw.func
-def AS_SOLUTION_DEADLINE(registered_at: object, day_end: object = None) -> object:
+def AS_SOLUTION_DEADLINE(registered_at, day_end=None):  # type: ignore[no-untyped-def]
     """Same-day solution deadline of a 登记时间 (下班时间 default 18:00; after it: the next day's)."""
     registered, problem = parse_datetime(registered_at)
     if problem or registered is None:

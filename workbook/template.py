@@ -36,6 +36,9 @@ from aftersales.sheets import (
     REFUND_HEADERS,
     REFUND_SHEET,
     REGISTER_SHEET,
+    STATE_HEADER_ROW,
+    STATE_HEADERS,
+    STATE_SHEET,
     VOUCHER_HEADERS,
     VOUCHER_SHEET,
 )
@@ -251,6 +254,16 @@ def _eod_sheet(sheet: Worksheet) -> None:
     sheet.append(["点「日结」按钮（或运行 aftersales eod）生成当天的报告：未当天给方案、返现、超上限、各客服汇总。"])
 
 
+def _state_sheet(sheet: Worksheet) -> None:
+    """The add-in's hidden sheet: Excel's clock for the buttons, and the cells they coloured."""
+    sheet.sheet_state = "hidden"
+    sheet["A1"] = "当前时间"
+    sheet["B1"] = "=NOW()"
+    sheet["B1"].number_format = "yyyy-mm-dd hh:mm:ss"
+    for index, header in enumerate(STATE_HEADERS, start=1):
+        sheet.cell(row=STATE_HEADER_ROW, column=index, value=header)
+
+
 def build_register_workbook(rows: Iterable[Mapping[str, object]] = ()) -> Workbook:
     """A register workbook: 登记表 holding `rows` (column key → cell value) and every other sheet."""
     book = Workbook()
@@ -265,6 +278,7 @@ def build_register_workbook(rows: Iterable[Mapping[str, object]] = ()) -> Workbo
     _header_sheet(book.create_sheet(PENDING_SHEET), PENDING_HEADERS)
     _eod_sheet(book.create_sheet(EOD_SHEET))
     _header_sheet(book.create_sheet(LOG_SHEET), LOG_HEADERS)
+    _state_sheet(book.create_sheet(STATE_SHEET))
     book.defined_names[DAY_END_NAME] = DefinedName(DAY_END_NAME, attr_text=day_end_definition())
     book.properties.creator = "aftersales"
     book.properties.created = datetime(2026, 1, 1)

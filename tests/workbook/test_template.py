@@ -44,8 +44,9 @@ def letter(key: str) -> str:
 
 def test_sheets(template: Path) -> None:
     assert openpyxl.load_workbook(template).sheetnames == [
-        "登记表", "说明", "政策", "单据", "退款表", "待处理", "日结", "操作记录"
+        "登记表", "说明", "政策", "单据", "退款表", "待处理", "日结", "操作记录", "_aftersales"
     ]
+    assert openpyxl.load_workbook(template)["_aftersales"].sheet_state == "hidden"
 
 
 def test_register_headers_are_inputs_then_grey_outputs(register: Worksheet) -> None:

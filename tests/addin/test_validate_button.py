@@ -1,0 +1,202 @@
+"""The 校验 button on xlwings' remote engine (the engine inside xlwings Lite): a real register .xlsx
+becomes the payload Office.js sends, the script runs, and its actions are applied like Excel would."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin.scripts import validate_register
+from aftersales.columns import BY_KEY, COLUMNS, INPUT_COLUMNS, column_letter
+from aftersales.demo import demo_now, demo_rows
+from tests.addin.payload import Excel, payload_from_xlsx
+from tests.domain import valid_row
+from workbook.template import build_register_workbook
+
+NOW = demo_now()
+RED, YELLOW = "#FFC7CE", "#FFEB9C"
+REGISTER = "登记表"
+INPUT_INDEXES = {COLUMNS.index(column) for column in INPUT_COLUMNS}
+
+
+def letter(key: str) -> str:
+    return column_letter(COLUMNS.index(BY_KEY[key]))
+
+
+def excel_for(path: Path) -> Excel:
+    return Excel(payload_from_xlsx(path, clock=NOW), clock=NOW)
+
+
+@pytest.fixture()
+def demo(tmp_path: Path) -> Path:
+    path = tmp_path / "register.xlsx"
+    build_register_workbook(demo_rows()).save(path)
+    return path
+
+
+def register_writes(actions: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+    return [a for a in actions if a["func"] == "setValues" and a["sheet_position"] == 0]
+
+
+def test_first_run_fills_the_output_columns(demo: Path) -> None:
+    excel = excel_for(demo)
+    excel.run(validate_register)
+    # Row 5 holds the 19-digit order number typed as a number (demo mistakes).
+    assert excel.value(REGISTER, f"{letter('check')}5").startswith("[order-id-as-number]")
+    assert excel.value(REGISTER, f"{letter('recommended')}2")
+    assert excel.value(REGISTER, f"{letter('deadline')}2") == "2026-11-21 18:00:00"
+    ceilings = [excel.value(REGISTER, f"{letter('ceiling')}{row}") for row in range(2, 64)]
+    assert all(isinstance(c, float) or c == "" for c in ceilings) and any(c for c in ceilings)
+    assert excel.value(REGISTER, f"{letter('check')}200") == ""  # formatted but empty table rows stay blank
+
+
+def test_only_output_columns_and_blank_ids_are_written(demo: Path) -> None:
+    before = payload_from_xlsx(demo)["sheets"][0]["values"]
+    excel = excel_for(demo)
+    actions = excel.run(validate_register)
+    outputs = {COLUMNS.index(BY_KEY[key]) for key in ("recommended", "ceiling", "deadline", "check")}
+    for action in register_writes(actions):
+        columns = set(range(action["start_column"], action["start_column"] + action["column_count"]))
+        assert columns <= outputs or columns == {0}, action
+    after = excel.sheet_named(REGISTER)["values"]
+    changed = {(r, c) for r, row in enumerate(before) for c, value in enumerate(row)
+               if c in INPUT_INDEXES and after[r][c] != value}
+    assert changed == {(41, 0)}  # Excel row 42: the blank 售后单号, now numbered
+    assert re.fullmatch(r"SH20261121-\d{3}", after[41][0])
+    ids = [row[0] for row in after[1:63]]
+    assert len(set(ids)) == len(ids)
+
+
+def test_issue_cells_are_coloured_by_severity(demo: Path) -> None:
+    excel = excel_for(demo)
+    excel.run(validate_register)
+    assert excel.colours[(REGISTER, f"{letter('order_id')}5")] == RED  # order-id-as-number, 19 digits
+    assert excel.colours[(REGISTER, f"{letter('order_id')}10")] == YELLOW  # 15 digits: a warning
+    assert excel.colours[(REGISTER, f"{letter('check')}5")] == RED  # the row's 校验 cell: its worst
+    coloured_rows = {int(re.sub(r"\D", "", cell)) for _, cell in excel.colours}
+    assert 2 not in coloured_rows  # a correct row keeps its fill
+
+
+def test_running_again_changes_nothing(demo: Path) -> None:
+    excel = excel_for(demo)
+    excel.run(validate_register)
+    register = [list(row) for row in excel.sheet_named(REGISTER)["values"]]
+    colours = dict(excel.colours)
+    second = excel.run(validate_register)
+    assert excel.sheet_named(REGISTER)["values"] == register
+    assert excel.colours == colours
+    assert not [a for a in second if a["func"] in ("setRangeColors", "addSheet")]
+    assert not [a for a in register_writes(second) if a["start_column"] == 0]  # no id written again
+    log = [row for row in excel.sheet_named("操作记录")["values"][1:] if row[0]]
+    assert [row[1] for row in log] == ["校验", "校验"]
+    assert log[0][2] == log[1][2] + "；新编号 1 个"  # the same findings; nothing left to number
+
+
+def test_fixing_a_cell_clears_only_its_own_colour(demo: Path) -> None:
+    excel = excel_for(demo)
+    excel.colours[(REGISTER, "B2")] = "#00B050"  # the user's own fill
+    excel.run(validate_register)
+    order = letter("order_id")
+    assert excel.colours[(REGISTER, f"{order}5")] == RED
+    row = excel.sheet_named(REGISTER)["values"][4]
+    row[COLUMNS.index(BY_KEY["order_id"])] = "126112185119826213"  # typed again, as text
+    actions = excel.run(validate_register)
+    assert (REGISTER, f"{order}5") not in excel.colours
+    assert excel.colours[(REGISTER, "B2")] == "#00B050"
+    touched = [a for a in actions if a["func"] == "setRangeColors"]
+    assert all(a["start_column"] != 1 for a in touched)  # column B never touched
+
+
+def test_a_register_without_output_columns_gets_them_after_its_last_column(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = REGISTER
+    keys = [c.key for c in INPUT_COLUMNS]
+    sheet.append([*(BY_KEY[k].header for k in keys), "店铺"])
+    sheet.append([*(valid_row().get(k) for k in keys), "旗舰店"])
+    from openpyxl.worksheet.table import Table
+
+    sheet.add_table(Table(displayName="Register", ref=f"A1:{column_letter(len(keys))}2"))
+    path = tmp_path / "own.xlsx"
+    book.save(path)
+
+    excel = excel_for(path)
+    actions = excel.run(validate_register)
+    first_new = len(keys) + 1  # after the user's own 店铺 column
+    header = excel.sheet_named(REGISTER)["values"][0]
+    assert header[first_new : first_new + 4] == ["推荐方案", "补偿上限", "截止时间", "校验"]
+    assert header[len(keys)] == "店铺"
+    assert excel.sheet_named(REGISTER)["values"][1][len(keys)] == "旗舰店"
+    resize = [a for a in actions if a["func"] == "resizeTable"]
+    assert [a["args"][1].replace("$", "") for a in resize] == [f"A1:{column_letter(first_new + 3)}2"]
+    assert excel.value(REGISTER, f"{column_letter(first_new)}2") == "部分退款（可选：退货退款）"
+
+
+def test_state_sheet_is_created_hidden_when_a_register_lacks_it(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = REGISTER
+    keys = [c.key for c in INPUT_COLUMNS]
+    sheet.append([BY_KEY[k].header for k in keys])
+    sheet.append([valid_row(amount=99).get(k) for k in keys])  # over the ceiling: a cell to colour
+    path = tmp_path / "plain.xlsx"
+    book.save(path)
+    excel = excel_for(path)
+    actions = excel.run(validate_register)
+    assert "_aftersales" in excel.hidden
+    assert ("登记表", f"{letter('amount')}2") in excel.colours
+    assert [a["values"] for a in actions if a["func"] == "setFormula"] == [[["=NOW()"]]]
+
+
+def test_workbook_without_a_register_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    assert book.active is not None
+    book.active.append(["产品", "库存"])
+    path = tmp_path / "other.xlsx"
+    book.save(path)
+    excel = excel_for(path)
+    excel.run(validate_register)
+    assert excel.alerts and "找不到登记表" in excel.alerts[0]
+    log = excel.sheet_named("操作记录")["values"]
+    assert log[0] == ["时间", "按钮", "摘要"] and "找不到登记表" in log[1][2]
+
+
+def test_the_workbook_clock_decides_what_is_overdue(demo: Path) -> None:
+    early = Excel(payload_from_xlsx(demo, clock=datetime(2026, 11, 21, 17, 0)))
+    early.run(validate_register)
+    late = excel_for(demo)
+    late.run(validate_register)
+    check = letter("check")
+    overdue = [r for r in range(2, 64) if "[solution-overdue]" in str(late.value(REGISTER, f"{check}{r}"))]
+    assert overdue and not [r for r in overdue if "[solution-overdue]" in str(early.value(REGISTER, f"{check}{r}"))]
+
+
+def _register_of(rows: int, path: Path) -> Path:
+    day = demo_rows()
+
+    def row(i: int) -> dict[str, object]:
+        base = dict(day[i % len(day)])
+        if base.get("case_id"):
+            base["case_id"] = f"SH20261121-{i + 1:05d}"
+        # Every row its own order, keeping the demo's order numbers typed as numbers (19 and 15 digits).
+        kind = {3: float(10**18 + i * 1000), 8: 10**14 + i}
+        base["order_id"] = kind.get(i % len(day), f"{100000000000000000 + i}")
+        base["buyer"] = f"买家{i}"
+        return base
+
+    build_register_workbook(row(i) for i in range(rows)).save(path)
+    return path
+
+
+def test_sheet_calls_do_not_grow_with_the_number_of_rows(tmp_path: Path) -> None:
+    small = excel_for(_register_of(62, tmp_path / "small.xlsx")).run(validate_register)
+    large = excel_for(_register_of(5000, tmp_path / "large.xlsx")).run(validate_register)
+    assert len(large) == len(small)
+    assert [a["func"] for a in large] == [a["func"] for a in small]
+    assert len(large) <= 40
