@@ -11,7 +11,6 @@ import asyncio
 import os
 from datetime import datetime
 
-import pytest
 import xlwings as xw
 from xlwings.server import custom_functions_call, custom_functions_meta, custom_scripts_call, custom_scripts_meta
 
@@ -110,5 +109,12 @@ def test_button_runs_through_the_lite_script_path() -> None:
     assert "setValues" in funcs
 
 
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(pytest.main([__file__, "-q"]))
+
+def test_every_declared_button_has_its_shape_in_the_lite_workbook() -> None:
+    from addin.build import LITE_PATH
+    from tests.addin.test_build import button_shapes
+
+    shapes = button_shapes(LITE_PATH)
+    for meta in custom_scripts_meta(scripts):
+        shape, target = meta["button"][1:].split("]", 1)
+        assert shapes[shape] == "#" + target
