@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.table import Table
 
 from addin.scripts import validate_register
 from aftersales.columns import BY_KEY, COLUMNS, INPUT_COLUMNS, column_letter
@@ -111,19 +112,30 @@ def test_fixing_a_cell_clears_only_its_own_colour(demo: Path) -> None:
     assert all(a["start_column"] != 1 for a in touched)  # column B never touched
 
 
-def test_a_register_without_output_columns_gets_them_after_its_last_column(tmp_path: Path) -> None:
+KEYS = [c.key for c in INPUT_COLUMNS]
+
+
+def plain_register(path: Path, rows: list[list[object]], extra_header: tuple[str, ...] = (),
+                   table: bool = False) -> Path:
+    """A register someone made themselves: the catalogue's input headers (and their own), no template."""
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = REGISTER
-    keys = [c.key for c in INPUT_COLUMNS]
-    sheet.append([*(BY_KEY[k].header for k in keys), "店铺"])
-    sheet.append([*(valid_row().get(k) for k in keys), "旗舰店"])
-    from openpyxl.worksheet.table import Table
-
-    sheet.add_table(Table(displayName="Register", ref=f"A1:{column_letter(len(keys))}2"))
-    path = tmp_path / "own.xlsx"
+    sheet.append([*(BY_KEY[k].header for k in KEYS), *extra_header])
+    for row in rows:
+        sheet.append(row)
+    if table:
+        sheet.add_table(Table(displayName="Register", ref=f"A1:{column_letter(len(KEYS) + len(extra_header) - 1)}"
+                                                           f"{len(rows) + 1}"))
     book.save(path)
+    return path
+
+
+def test_a_register_without_output_columns_gets_them_after_its_last_column(tmp_path: Path) -> None:
+    keys = KEYS
+    path = plain_register(tmp_path / "own.xlsx", [[*(valid_row().get(k) for k in keys), "旗舰店"]], ("店铺",),
+                          table=True)
 
     excel = excel_for(path)
     actions = excel.run(validate_register)
@@ -138,15 +150,8 @@ def test_a_register_without_output_columns_gets_them_after_its_last_column(tmp_p
 
 
 def test_state_sheet_is_created_hidden_when_a_register_lacks_it(tmp_path: Path) -> None:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = REGISTER
-    keys = [c.key for c in INPUT_COLUMNS]
-    sheet.append([BY_KEY[k].header for k in keys])
-    sheet.append([valid_row(amount=99).get(k) for k in keys])  # over the ceiling: a cell to colour
-    path = tmp_path / "plain.xlsx"
-    book.save(path)
+    # Over the ceiling: a cell to colour.
+    path = plain_register(tmp_path / "plain.xlsx", [[valid_row(amount=99).get(k) for k in KEYS]])
     excel = excel_for(path)
     actions = excel.run(validate_register)
     assert "_aftersales" in excel.hidden
