@@ -147,7 +147,7 @@ def webextension_xml(main: str, requirements: str) -> str:
 
 TASKPANES_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    f'<wetp:taskpanes xmlns:wetp="{WETP}"><wetp:taskpane dockstate="right" visibility="0" width="350" row="4">'
+    f'<wetp:taskpanes xmlns:wetp="{WETP}"><wetp:taskpane dockstate="right" visibility="1" width="350" row="4">'
     f'<wetp:webextensionref xmlns:r="{REL}" r:id="rId1"/></wetp:taskpane></wetp:taskpanes>'
 )
 TASKPANES_RELS = (
@@ -216,11 +216,15 @@ def lite_package(base: bytes, main: str, requirements: str) -> bytes:
         parts = {name: source.read(name) for name in source.namelist()}
         sheet = sheet_part(source, REGISTER_SHEET)
     assert sheet is not None
+    if b"<drawing " in parts[sheet]:
+        raise ValueError("the register sheet already has a drawing: merging shapes into it is not supported")
+    number = 1 + max((int(m) for m in re.findall(r"xl/drawings/drawing(\d+)\.xml", "\n".join(parts))), default=0)
+    drawing_part = f"xl/drawings/drawing{number}.xml"
     sheet_rels = _rels_path(sheet)
     types = parts["[Content_Types].xml"].decode("utf-8")
     types = _add_override(types, "/xl/webextensions/webextension1.xml", "application/vnd.ms-office.webextension+xml")
     types = _add_override(types, "/xl/webextensions/taskpanes.xml", "application/vnd.ms-office.webextensiontaskpanes+xml")
-    types = _add_override(types, "/xl/drawings/drawing1.xml", "application/vnd.openxmlformats-officedocument.drawing+xml")
+    types = _add_override(types, "/" + drawing_part, "application/vnd.openxmlformats-officedocument.drawing+xml")
     parts["[Content_Types].xml"] = types.encode("utf-8")
     parts["_rels/.rels"] = _add_relationship(
         parts["_rels/.rels"].decode("utf-8"), "rIdLite",
@@ -229,10 +233,10 @@ def lite_package(base: bytes, main: str, requirements: str) -> bytes:
     parts["xl/webextensions/taskpanes.xml"] = TASKPANES_XML.encode("utf-8")
     parts["xl/webextensions/_rels/taskpanes.xml.rels"] = TASKPANES_RELS.encode("utf-8")
     parts["xl/webextensions/webextension1.xml"] = webextension_xml(main, requirements).encode("utf-8")
-    parts["xl/drawings/drawing1.xml"] = drawing_xml().encode("utf-8")
-    parts["xl/drawings/_rels/drawing1.xml.rels"] = drawing_rels().encode("utf-8")
+    parts[drawing_part] = drawing_xml().encode("utf-8")
+    parts[_rels_path(drawing_part)] = drawing_rels().encode("utf-8")
     rels = parts.get(sheet_rels, f'<Relationships xmlns="{PKG_REL}"></Relationships>'.encode()).decode("utf-8")
-    parts[sheet_rels] = _add_relationship(rels, "rIdButtons", f"{REL}/drawing", "/xl/drawings/drawing1.xml").encode("utf-8")
+    parts[sheet_rels] = _add_relationship(rels, "rIdButtons", f"{REL}/drawing", "/" + drawing_part).encode("utf-8")
     xml = parts[sheet].decode("utf-8")
     drawing = f'<drawing xmlns:r="{REL}" r:id="rIdButtons"/>'
     # <drawing> goes before <legacyDrawing>/<tableParts>/<extLst> in a worksheet (CT_Worksheet order).
@@ -256,14 +260,10 @@ def build_lite(path: Path) -> Path:
     return path
 
 
-CLASSIC_SETTINGS = (
-    ("UDF Modules", "addin.udfs"),
-    ("PYTHONPATH", ""),
-    ("Interpreter_Win", ""),
-    ("Interpreter_Mac", ""),
-)
-"""xlwings.conf: fill PYTHONPATH with the project folder (or leave it blank when the aftersales
-package is pip-installed in the interpreter), and the interpreter paths when not the default one."""
+CLASSIC_SETTINGS = (("UDF Modules", "addin.udfs"), ("PYTHONPATH", ""))
+"""xlwings.conf: UDF Modules, and PYTHONPATH for the project folder (empty when the aftersales package
+is pip-installed). No Interpreter rows: xlwings reads the sheet first, so an empty row would hide the
+interpreter set in the ribbon (README says when to add one)."""
 
 
 def build_classic(path: Path) -> Path:

@@ -16,13 +16,13 @@ from functools import cached_property
 
 import xlwings as xw
 
-from addin.layout import ERROR_COLOUR, WARNING_COLOUR
+from addin.layout import ERROR_COLOUR, OUTPUT_FILL, WARNING_COLOUR
 from addin.sheet_io import BookIO
 from aftersales.case_ids import assign_case_ids, with_case_ids
 from aftersales.cells import excel_serial_to_datetime
-from aftersales.columns import OUTPUT_COLUMNS, column_letter, match_headers
+from aftersales.columns import OUTPUT_COLUMNS, column_letter, find_header_row, match_headers
 from aftersales.issues import Issue, Severity
-from aftersales.locate import choose_register_sheet, register_from_rows
+from aftersales.locate import HEADER_SEARCH_ROWS, choose_register_sheet, register_from_rows
 from aftersales.model import RawRegister
 from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
 from aftersales.present import check_text, recommended_text
@@ -39,8 +39,8 @@ from aftersales.validate import Report, validate
 
 COLOUR_OF = {Severity.ERROR: ERROR_COLOUR, Severity.WARNING: WARNING_COLOUR}
 OUTPUT_KEYS = tuple(column.key for column in OUTPUT_COLUMNS)
-MAX_ID_RUNS = 10
-"""Blank 售后单号 in more separate runs than this are written as one block of the whole column."""
+MAX_ID_RUNS = 50
+"""At most this many separate blocks of blank 售后单号 are numbered in one run (the rest next run)."""
 
 
 class NoRegister(Exception):
@@ -64,7 +64,14 @@ class Session:
         return name
 
     def register(self) -> RawRegister:
-        return register_from_rows(self.register_sheet, self.io.values(self.register_sheet))
+        rows = self.io.values(self.register_sheet)
+        if find_header_row(rows, HEADER_SEARCH_ROWS) is None:
+            # Writing output columns beside an unrecognised header would overwrite the user's data.
+            raise NoRegister(
+                f"「{self.register_sheet}」前 11 行找不到登记表的表头（登记时间、订单号、买家、客服、售后类型、问题描述）："
+                "没有写入任何内容，请按模板的表头文字改好表头后再校验"
+            )
+        return register_from_rows(self.register_sheet, rows)
 
     def policy(self) -> tuple[Policy, list[Issue]]:
         if POLICY_SHEET not in self.io.sheet_names():
@@ -92,11 +99,12 @@ def run_button(book: xw.Book, label: str, action: Callable[[Session], str]) -> s
     io = BookIO(book)
     session = Session(io, workbook_now(io))
     try:
-        summary = action(session)
+        with io.quiet():
+            summary = action(session)
     except NoRegister as problem:
         summary = str(problem)
         io.alert(summary, title=label)
-    except Exception as error:  # a bug: tell the user plainly, keep the workbook as it was
+    except Exception as error:  # a bug: tell the user plainly (writes already queued still happen)
         summary = f"内部错误（{type(error).__name__}: {error}），请把文件发给技术支持"
         with contextlib.suppress(Exception):
             io.alert(summary, title=label)
@@ -112,7 +120,10 @@ def append_log(io: BookIO, now: datetime, label: str, summary: str) -> None:
         return
     rows = io.values(LOG_SHEET)
     last = max((i for i, row in enumerate(rows) if any(v not in (None, "") for v in row)), default=-1)
-    io.write(LOG_SHEET, max(last + 2, 2), 1, [line])
+    if last < 0:  # the sheet is there but empty: give it its header first
+        io.write(LOG_SHEET, 1, 1, [list(LOG_HEADERS), line])
+        return
+    io.write(LOG_SHEET, last + 2, 1, [line])
 
 
 # --- colours -----------------------------------------------------------------------------------
@@ -140,37 +151,69 @@ def issue_colours(issues: Iterable[Issue], extra: dict[Place, Severity] | None =
     return {place: COLOUR_OF[severity] for place, severity in worst.items()}
 
 
-def previous_colours(io: BookIO) -> dict[Place, str]:
+@dataclass(frozen=True)
+class ColourPlan:
+    """The cells to colour now, and how to find and restore cells across runs.
+
+    A register cell is remembered by its row's 售后单号 and its column's header, so sorting or
+    deleting rows does not make the add-in clear someone else's cell; other cells by address.
+    """
+
+    wanted: dict[Place, str]
+    keys: dict[Place, tuple[str, str]] = field(default_factory=dict)
+    """Register cell → (售后单号, header)."""
+    rows_by_id: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(sheet, 售后单号) → its (first) Excel row now."""
+    columns_by_header: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(sheet, header) → its 1-based column now."""
+    base_fills: dict[tuple[str, int], str] = field(default_factory=dict)
+    """(sheet, column) → the fill a cleared cell goes back to (the template's grey output columns)."""
+
+    def locate(self, sheet: str, case_id: str, header: str) -> Place | None:
+        row = self.rows_by_id.get((sheet, case_id))
+        column = self.columns_by_header.get((sheet, header))
+        return None if row is None or column is None else (sheet, row, column)
+
+
+def previous_colours(io: BookIO, plan: ColourPlan) -> dict[Place, str]:
+    """The cells the add-in coloured last time, where they are now (gone rows and sheets skipped)."""
     if STATE_SHEET not in io.sheet_names():
         return {}
+    sheets = set(io.sheet_names())
     found: dict[Place, str] = {}
     for row in io.values(STATE_SHEET)[STATE_HEADER_ROW:]:
-        if len(row) >= 3 and row[0] and row[1] and row[2]:
-            letters = "".join(ch for ch in str(row[1]) if ch.isalpha())
-            digits = "".join(ch for ch in str(row[1]) if ch.isdigit())
-            if letters and digits:
-                found[(str(row[0]), int(digits), _column_number(letters))] = str(row[2])
+        cells = [("" if value is None else str(value)) for value in [*row, "", "", "", "", ""][:5]]
+        sheet, address, colour, case_id, header = cells
+        if not (sheet and colour) or sheet not in sheets:
+            continue
+        place: Place | None
+        if case_id and header:
+            place = plan.locate(sheet, case_id, header)
+        else:
+            letters = "".join(ch for ch in address if ch.isalpha())
+            digits = "".join(ch for ch in address if ch.isdigit())
+            place = (sheet, int(digits), _column_number(letters)) if letters and digits else None
+        if place is not None:
+            found[place] = colour
     return found
 
 
-def apply_colours(io: BookIO, wanted: dict[Place, str]) -> None:
-    """Colour `wanted` cells and clear the add-in's own old colours, touching nothing else.
+def apply_colours(io: BookIO, plan: ColourPlan) -> None:
+    """Colour the wanted cells and give the add-in's own old colours back their base fill.
 
-    One `set_colors` call per column with a change (cells between keep their fill), so the number
-    of calls depends on columns, not rows. The cells coloured are remembered in the state sheet.
+    Every wanted colour is sent again (a pasted row loses its fill; this puts it back), one
+    `set_colors` per column (cells between keep their fill): the number of calls depends on the
+    columns, not the rows. The cells coloured are remembered in the state sheet.
     """
-    before = previous_colours(io)
-    changes: dict[tuple[str, int], dict[int, str | None]] = defaultdict(dict)
-    for place in set(before) | set(wanted):
-        colour = wanted.get(place)
-        if before.get(place) != colour:
-            sheet, row, column = place
-            changes[(sheet, column)][row] = colour
-    for (sheet, column), rows in sorted(changes.items()):
+    before = previous_colours(io, plan)
+    by_column: dict[tuple[str, int], dict[int, str | None]] = defaultdict(dict)
+    for place in set(before) | set(plan.wanted):
+        sheet, row, column = place
+        by_column[(sheet, column)][row] = plan.wanted.get(place, plan.base_fills.get((sheet, column)))
+    for (sheet, column), rows in sorted(by_column.items()):
         top, bottom = min(rows), max(rows)
         io.set_colours(sheet, top, column, [[rows.get(r, ...)] for r in range(top, bottom + 1)])
-    if wanted.keys() != before.keys() or any(before[p] != c for p, c in wanted.items()):
-        save_colour_state(io, wanted, len(before))
+    save_colour_state(io, plan)
 
 
 def ensure_state_sheet(io: BookIO) -> None:
@@ -182,11 +225,22 @@ def ensure_state_sheet(io: BookIO) -> None:
     io.set_number_format(STATE_SHEET, CLOCK_CELL, "yyyy-mm-dd hh:mm:ss")
 
 
-def save_colour_state(io: BookIO, colours: dict[Place, str], previous_count: int) -> None:
-    ensure_state_sheet(io)
+def save_colour_state(io: BookIO, plan: ColourPlan) -> None:
+    """Remember the coloured cells (written as text, so a sheet named 11-21 stays a name)."""
     rows: list[list[object]] = [list(STATE_HEADERS)]
-    rows += [[sheet, f"{column_letter(column - 1)}{row}", colour] for (sheet, row, column), colour in sorted(colours.items())]
-    rows += [["", "", ""]] * max(0, previous_count - len(colours))
+    for place, colour in sorted(plan.wanted.items()):
+        sheet, row, column = place
+        case_id, header = plan.keys.get(place, ("", ""))
+        rows.append([sheet, f"{column_letter(column - 1)}{row}", colour, case_id, header])
+    old = io.values(STATE_SHEET)[STATE_HEADER_ROW - 1 :] if STATE_SHEET in io.sheet_names() else []
+    old_rows = [[("" if v is None else str(v)) for v in [*line, "", "", "", "", ""][:5]] for line in old]
+    old_rows = [line for line in old_rows if any(line)]
+    if old_rows == [[str(v) for v in line] for line in rows]:
+        return  # nothing changed: no write
+    ensure_state_sheet(io)
+    rows += [[""] * len(STATE_HEADERS)] * max(0, len(old_rows) - len(rows))
+    last_row = STATE_HEADER_ROW + len(rows) - 1
+    io.set_number_format(STATE_SHEET, f"A{STATE_HEADER_ROW}:{column_letter(len(STATE_HEADERS) - 1)}{last_row}", "@")
     io.write(STATE_SHEET, STATE_HEADER_ROW, 1, rows)
 
 
@@ -201,7 +255,9 @@ def output_columns(io: BookIO, raw: RawRegister) -> dict[str, int]:
     missing = [key for key in OUTPUT_KEYS if key not in found]
     if not missing:
         return found
-    used = [i for i, value in enumerate(raw.header) if value not in (None, "")]
+    # After every used column, not only the header's: data may reach further right than its header.
+    rows = io.values(raw.sheet)[raw.header_row - 1 :]
+    used = [i for row in rows for i, value in enumerate(row) if value not in (None, "")]
     first_new = (max(used) + 2) if used else 1
     headers = [next(c.header for c in OUTPUT_COLUMNS if c.key == key) for key in missing]
     io.write(raw.sheet, raw.header_row, first_new, [headers])
@@ -231,23 +287,22 @@ def _id_runs(rows: list[int]) -> list[list[int]]:
     return runs
 
 
+def ids_to_write(assigned: dict[int, str]) -> tuple[dict[int, str], int]:
+    """The new 售后单号 written this run (at most MAX_ID_RUNS blocks of adjacent rows), and how many
+    blank ones wait for the next run. Only blank cells are ever written: rewriting the ones between
+    would turn a formula into its value, or '000123' into 123."""
+    runs = _id_runs(list(assigned))
+    kept = [row for run in runs[:MAX_ID_RUNS] for row in run]
+    return {row: assigned[row] for row in kept}, len(assigned) - len(kept)
+
+
 def write_case_ids(io: BookIO, raw: RawRegister, assigned: dict[int, str]) -> None:
-    """Write only the blank 售后单号 (the one input the add-in may fill), in few bulk calls."""
+    """Write the new 售后单号 (the one input the add-in may fill), one call per block of rows."""
     if not assigned:
         return
     column = match_headers(raw.header).positions["case_id"] + 1
-    runs = _id_runs(list(assigned))
-    if len(runs) <= MAX_ID_RUNS:
-        for run in runs:
-            io.write(raw.sheet, run[0], column, [[assigned[row]] for row in run])
-        return
-    values = io.values(raw.sheet)
-    top, bottom = min(assigned), max(assigned)
-    block = []
-    for row in range(top, bottom + 1):
-        current = values[row - 1][column - 1] if row - 1 < len(values) and column - 1 < len(values[row - 1]) else None
-        block.append([assigned.get(row, current)])
-    io.write(raw.sheet, top, column, block)
+    for run in _id_runs(list(assigned)):
+        io.write(raw.sheet, run[0], column, [[assigned[row]] for row in run])
 
 
 def write_outputs(io: BookIO, raw: RawRegister, report: Report, columns: dict[str, int]) -> None:
@@ -280,27 +335,56 @@ def write_outputs(io: BookIO, raw: RawRegister, report: Report, columns: dict[st
             io.write(raw.sheet, raw.header_row + 1, columns[key], [[line[key]] for line in lines])
 
 
+def colour_plan(raw: RawRegister, report: Report, columns: dict[str, int]) -> ColourPlan:
+    """Issue cells in their severity's colour, each row's 校验 cell in its worst."""
+    row_worst: dict[Place, Severity] = {}
+    for issue in report.issues:
+        if issue.sheet == raw.sheet and issue.row is not None and issue.severity in COLOUR_OF:
+            place = (raw.sheet, issue.row, columns["check"])
+            if row_worst.get(place) is not Severity.ERROR:
+                row_worst[place] = issue.severity
+    wanted = issue_colours(report.issues, row_worst)
+    headers = {index + 1: str(value) for index, value in enumerate(raw.header) if value not in (None, "")}
+    for key, column in columns.items():
+        headers[column] = next(c.header for c in OUTPUT_COLUMNS if c.key == key)
+    ids = {result.case.row: result.case.case_id for result in report.results if result.case.case_id}
+    keys = {
+        place: (ids[place[1]], headers[place[2]])
+        for place in wanted
+        if place[0] == raw.sheet and place[1] in ids and place[2] in headers
+    }
+    rows_by_id: dict[tuple[str, str], int] = {}
+    for row, case_id in sorted(ids.items()):
+        rows_by_id.setdefault((raw.sheet, case_id), row)
+    return ColourPlan(
+        wanted=wanted,
+        keys=keys,
+        rows_by_id=rows_by_id,
+        columns_by_header={(raw.sheet, header): column for column, header in headers.items()},
+        base_fills={(raw.sheet, column): OUTPUT_FILL for column in columns.values()},
+    )
+
+
 def validate_action(session: Session) -> str:
     io = session.io
     raw = session.register()
-    assigned = assign_case_ids(raw, session.now)
+    assigned, waiting = ids_to_write(assign_case_ids(raw, session.now))
     numbered = with_case_ids(raw, assigned)
     policy, policy_issues = session.policy()
     report = validate(numbered, session.now, policy, policy_issues)
     columns = output_columns(io, numbered)
     write_case_ids(io, numbered, assigned)
     write_outputs(io, numbered, report, columns)
-    row_worst: dict[Place, Severity] = {}
-    for issue in report.issues:
-        if issue.sheet == numbered.sheet and issue.row is not None and issue.severity in COLOUR_OF:
-            place = (numbered.sheet, issue.row, columns["check"])
-            if row_worst.get(place) is not Severity.ERROR:
-                row_worst[place] = issue.severity
-    apply_colours(io, issue_colours(report.issues, row_worst))
     summary = (
         f"{len(report.results)} 条售后：错误 {report.errors} 个，警告 {report.warnings} 个，"
         f"超时未给方案 {report.overdue} 条"
     )
     if assigned:
         summary += f"；新编号 {len(assigned)} 个"
+    if waiting:
+        summary += f"；还有 {waiting} 个空白售后单号，请再按一次校验"
+    try:
+        apply_colours(io, colour_plan(numbered, report, columns))
+    except Exception as error:  # colours are a help: the check itself is written already
+        summary += f"；单元格颜色未更新（{type(error).__name__}: {error}）"
     return summary

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aftersales.sheets import REGISTER_SHEET
+from aftersales.sheets import OUTPUT_GREY, REGISTER_SHEET
 
 ERROR_COLOUR = "#FFC7CE"
 """Light red: a cell with an error."""
 WARNING_COLOUR = "#FFEB9C"
 """Light yellow: a cell with a warning."""
+OUTPUT_FILL = "#" + OUTPUT_GREY
+"""The template's grey of the output columns: a cleared output cell goes back to it."""
 
 
 

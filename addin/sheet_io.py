@@ -8,7 +8,8 @@ the tests (the remote engine on Linux).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -50,7 +51,8 @@ class BookIO:
         if name not in self._values:
             self.calls += 1
             used = self.book.sheets[name].used_range
-            block = used.options(ndim=2).value or []
+            # err_to_str: an error cell must read as "#N/A" (reported), not as a blank (silently renumbered).
+            block = used.options(ndim=2, err_to_str=True).value or []
             top, left = used.row - 1, used.column - 1
             width = left + max((len(row) for row in block), default=0)
             rows: list[list[Cell]] = [[None] * width for _ in range(top)]
@@ -100,6 +102,20 @@ class BookIO:
         self.calls += 1
         target = self.book.sheets[sheet]
         target.tables[name].resize(target[address])
+
+    @contextlib.contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Classic Excel redraws after every call (xlwings colours cell by cell there): pause it.
+        xlwings Lite queues every write until the script ends, so nothing to do there."""
+        app = self.book.app
+        if app.engine.name == "remote":
+            yield
+            return
+        app.screen_updating = False
+        try:
+            yield
+        finally:
+            app.screen_updating = True
 
     def alert(self, message: str, title: str) -> None:
         self.calls += 1

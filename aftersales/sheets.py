@@ -27,8 +27,11 @@ PENDING_HEADERS = (*REFUND_HEADERS[1:], "原因")
 LOG_HEADERS = ("时间", "按钮", "摘要")
 """SPEC §2.2: one line per button run."""
 
+OUTPUT_GREY = "D9D9D9"
+"""Fill of the output columns (written only by the add-in)."""
+
 STATE_SHEET = "_aftersales"
 """Hidden sheet of the add-in: the workbook's clock (=NOW() in B1) and the cells it coloured last time."""
 CLOCK_CELL = "B1"
 STATE_HEADER_ROW = 3
-STATE_HEADERS = ("工作表", "单元格", "颜色")
+STATE_HEADERS = ("工作表", "单元格", "颜色", "售后单号", "列")

@@ -30,6 +30,7 @@ from aftersales.sheets import (
     HELP_SHEET,
     LOG_HEADERS,
     LOG_SHEET,
+    OUTPUT_GREY,
     PENDING_HEADERS,
     PENDING_SHEET,
     POLICY_SHEET,
@@ -52,7 +53,7 @@ FORMATTED_ROWS = 500
 
 HEADER_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
-OUTPUT_FILL = PatternFill("solid", fgColor="D9D9D9")
+OUTPUT_FILL = PatternFill("solid", fgColor=OUTPUT_GREY)
 OVERDUE_FILL = PatternFill("solid", fgColor="F8CBAD")
 MONEY_FORMAT = "¥#,##0.00"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"

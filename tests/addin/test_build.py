@@ -101,6 +101,7 @@ def test_classic_workbook_has_its_xlwings_conf(tmp_path: Path) -> None:
     conf = {row[0]: row[1] for row in book["xlwings.conf"].iter_rows(values_only=True)}
     assert conf["UDF Modules"] == "addin.udfs"
     assert "PYTHONPATH" in conf
+    assert not [key for key in conf if str(key).startswith("Interpreter")]  # would hide the ribbon's
 
 
 RUN_EMBEDDED = r"""
