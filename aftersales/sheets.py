@@ -3,6 +3,8 @@ the writers and the add-in."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 REGISTER_SHEET = "登记表"
 POLICY_SHEET = "政策"
 HELP_SHEET = "说明"
@@ -35,3 +37,19 @@ STATE_SHEET = "_aftersales"
 CLOCK_CELL = "B1"
 STATE_HEADER_ROW = 3
 STATE_HEADERS = ("工作表", "单元格", "颜色", "售后单号", "列")
+
+
+def records(rows: Sequence[Sequence[object]], headers: tuple[str, ...]) -> list[dict[str, object]]:
+    """The rows under a header row (the first row naming `headers[0]`) as {header: cell} dicts;
+    columns are found by header text, blank rows skipped."""
+    table = [list(row) for row in rows]
+    for start, row in enumerate(table):
+        names = [str(v).strip() if v is not None else "" for v in row]
+        if headers[0] in names:
+            index = {name: names.index(name) for name in headers if name in names}
+            return [
+                {name: (line[i] if i < len(line) else None) for name, i in index.items()}
+                for line in table[start + 1 :]
+                if any(v not in (None, "") for v in line)
+            ]
+    return []

@@ -11,16 +11,21 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
-from aftersales.cells import parse_datetime
+from aftersales.cells import format_money, parse_datetime
 from aftersales.demo import DEMO_DAY, demo_now, demo_rows
-from aftersales.issues import SEVERITY_LABEL, Issue
+from aftersales.issues import SEVERITY_LABEL, Issue, Severity
 from aftersales.present import report_json, summary_line
+from aftersales.refunds import RefundRow, refund_sheet
+from aftersales.sheets import PENDING_HEADERS, REFUND_HEADERS, VOUCHER_HEADERS
 from aftersales.validate import Report, validate
-from workbook.files import OutputError, save_workbook, write_text
-from workbook.reader import RegisterError, read_register
+from aftersales.vouchers import Voucher, parse_voucher_rows, regenerate
+from workbook.files import OutputError, check_output, save_workbook, write_text
+from workbook.outputs import refund_workbook, voucher_workbook
+from workbook.reader import RegisterError, RegisterFile, read_register
 from workbook.template import build_register_workbook
 
 EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -93,6 +98,93 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if report.errors else EXIT_OK
 
 
+def _money(value: Decimal | None) -> str | None:
+    return format_money(value)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return format_money(value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def voucher_rows(register: RegisterFile, report: Report, day: date | None) -> tuple[list[Voucher], list[int]]:
+    """The 单据 rows (the register's posted ones kept, drafts regenerated) for the cases in scope,
+    and the Excel rows of solved cases that have no 售后单号 to number vouchers with."""
+    cases = [result.case for result in report.results]
+    solved = [c for c in cases if c.resolution is not None and (day is None or (c.resolved_at and c.resolved_at.date() == day))]
+    scope = {c.case_id for c in solved if c.case_id}
+    rows = regenerate(cases, parse_voucher_rows(register.voucher_rows), scope)
+    if day is not None:
+        rows = [v for v in rows if v.case_id in scope]
+    return rows, [c.row for c in solved if not c.case_id]
+
+
+def _errors_in(report: Report, rows: set[int]) -> int:
+    return sum(1 for i in report.issues if i.severity is Severity.ERROR and i.row in rows and i.sheet == report.sheet)
+
+
+def cmd_vouchers(args: argparse.Namespace) -> int:
+    path = Path(args.register)
+    check_output(Path(args.out), force=args.force, inputs=(path,))
+    register = read_register(path)
+    report = validate(register.raw, _moment(args.now), register.policy, register.policy_issues)
+    rows, unnumbered = voucher_rows(register, report, _day(args.date) if args.date else None)
+    save_workbook(voucher_workbook(rows), args.out, force=args.force, inputs=(path,))
+    case_rows = {r.case.row for r in report.results if r.case.case_id in {v.case_id for v in rows}}
+    errors = _errors_in(report, case_rows)
+    if args.json:
+        print(json.dumps({"register": str(path), "date": args.date, "out": args.out,
+                          "vouchers": [dict(zip(VOUCHER_HEADERS, map(_json_value, v.row()), strict=True)) for v in rows],
+                          "cases_without_id": unnumbered, "errors": errors}, ensure_ascii=False, indent=1))
+    else:
+        kinds: dict[str, int] = {}
+        for voucher in rows:
+            kinds[voucher.type.value] = kinds.get(voucher.type.value, 0) + 1
+        money = sum((v.amount for v in rows if v.amount is not None), Decimal("0"))
+        detail = "，".join(f"{name} {count}" for name, count in kinds.items()) or "无"
+        print(f"单据 {len(rows)} 行（{detail}），费用合计 {format_money(money)} 元：{args.out}")
+        if unnumbered:
+            print(f"注意：第 {'、'.join(map(str, unnumbered))} 行已给方案但没有售后单号，未生成单据（先按「校验」编号）")
+        if errors:
+            print(f"这些售后有 {errors} 个错误，请先用 aftersales check 查看并改正")
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
+def cmd_refunds(args: argparse.Namespace) -> int:
+    path = Path(args.register)
+    check_output(Path(args.out), force=args.force, inputs=(path,))
+    register = read_register(path)
+    day = _day(args.date)
+    report = validate(register.raw, _moment(args.now), register.policy, register.policy_issues)
+    sheet = refund_sheet(report, day)
+    save_workbook(refund_workbook(sheet), args.out, force=args.force, inputs=(path,))
+    held_by_error = [row for row in sheet.pending if "[" in row.reason]
+    if args.json:
+        def line(row: RefundRow, headers: tuple[str, ...], with_batch: bool) -> dict[str, object]:
+            return dict(zip(headers, map(_json_value, row.values(with_batch)), strict=True))
+
+        print(json.dumps({
+            "register": str(path), "date": day.isoformat(), "batch": sheet.batch, "out": args.out,
+            "payable": [line(r, REFUND_HEADERS, True) for r in sheet.payable],
+            "pending": [line(r, PENDING_HEADERS, False) for r in sheet.pending],
+            "totals": [{"label": t.label, "count": t.count, "refund": _money(t.refund), "freight": _money(t.freight),
+                        "total": _money(t.total)} for t in [*sheet.by_channel, sheet.overall]],
+            "register_total": _money(sheet.register_total), "reconciled": sheet.reconciled,
+        }, ensure_ascii=False, indent=1))
+    else:
+        print(f"退款表 {day:%Y-%m-%d} 批次 {sheet.batch}：应付 {len(sheet.payable)} 条，待处理 {len(sheet.pending)} 条：{args.out}")
+        for totals in [*sheet.by_channel, sheet.overall]:
+            print(f"  {totals.label}：{totals.count} 条，退款 {format_money(totals.refund)}，退运费 "
+                  f"{format_money(totals.freight)}，合计 {format_money(totals.total)} 元")
+        print(sheet.reconciliation())
+    return EXIT_ERRORS if held_by_error or not sheet.reconciled else EXIT_OK
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     target = save_workbook(build_register_workbook(), args.path, force=args.force)
     print(f"已生成空白登记表：{target}")
@@ -119,6 +211,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for code, count in sorted(counts.items(), key=lambda item: -item[1]):
         print(f"  {code:28} {count}")
     print(summary_line(report))
+    register_file = read_register(register)
+    vouchers, _ = voucher_rows(register_file, report, day)
+    save_workbook(voucher_workbook(vouchers), out / "单据.xlsx", force=True)
+    expense = sum((v.amount for v in vouchers if v.amount is not None), Decimal("0"))
+    print(f"单据：{len(vouchers)} 行，费用单/空退单合计 {format_money(expense)} 元：{out / '单据.xlsx'}")
+    refunds = refund_sheet(report, day)
+    save_workbook(refund_workbook(refunds), out / "退款表.xlsx", force=True)
+    print(f"退款表：应付 {len(refunds.payable)} 条，合计 {format_money(refunds.overall.total)} 元；"
+          f"待处理 {len(refunds.pending)} 条：{out / '退款表.xlsx'}")
+    for totals in refunds.by_channel:
+        print(f"  {totals.label}：{totals.count} 条，{format_money(totals.total)} 元")
+    print(refunds.reconciliation())
     return EXIT_OK
 
 
@@ -135,6 +239,24 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("path")
     new.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     new.set_defaults(run=cmd_new)
+
+    vouchers = commands.add_parser("vouchers", help="生成单据（出库单冲单、补出库单、退货单、费用单、空退单转费用单）")
+    vouchers.add_argument("register")
+    vouchers.add_argument("--date", help="只要这一天给出方案的售后（默认全部）")
+    vouchers.add_argument("--now", help="校验用的当前时间（默认现在）")
+    vouchers.add_argument("-o", "--out", required=True, help="输出的 .xlsx")
+    vouchers.add_argument("--json", action="store_true")
+    vouchers.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    vouchers.set_defaults(run=cmd_vouchers)
+
+    refunds = commands.add_parser("refunds", help="财务退款/返现表（退款表 + 待处理）")
+    refunds.add_argument("register")
+    refunds.add_argument("--date", required=True, help="方案日期，如 2026-11-21")
+    refunds.add_argument("--now", help="校验用的当前时间（默认现在）")
+    refunds.add_argument("-o", "--out", required=True, help="输出的 .xlsx")
+    refunds.add_argument("--json", action="store_true")
+    refunds.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    refunds.set_defaults(run=cmd_refunds)
 
     check = commands.add_parser("check", help="校验登记表：推荐方案、补偿上限、截止时间、所有问题")
     check.add_argument("register")

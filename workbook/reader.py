@@ -19,7 +19,7 @@ from aftersales.issues import Issue
 from aftersales.locate import HEADER_SEARCH_ROWS, choose_register_sheet, register_from_rows
 from aftersales.model import RawRegister
 from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
-from aftersales.sheets import POLICY_SHEET
+from aftersales.sheets import POLICY_SHEET, VOUCHER_SHEET
 from workbook.xlsx_errors import error_cells
 
 
@@ -34,6 +34,8 @@ class RegisterFile:
     policy: Policy = DEFAULT_POLICY
     policy_issues: list[Issue] = field(default_factory=list)
     sheet_names: tuple[str, ...] = ()
+    voucher_rows: list[list[object]] = field(default_factory=list)
+    """The rows of sheet 单据 when the workbook has one (its posted vouchers must be kept)."""
 
 
 def _open(path: Path) -> calamine.CalamineWorkbook:
@@ -94,5 +96,6 @@ def read_register(path: str | os.PathLike[str]) -> RegisterFile:
         policy_rows = _sheet_rows(book, POLICY_SHEET)
         _restore_errors(policy_rows, error_cells(os.fspath(path), POLICY_SHEET))
         policy, policy_issues = parse_policy(policy_rows)
-    return RegisterFile(path, raw, policy, policy_issues, names)
+    vouchers = _sheet_rows(book, VOUCHER_SHEET) if VOUCHER_SHEET in names else []
+    return RegisterFile(path, raw, policy, policy_issues, names, vouchers)
 

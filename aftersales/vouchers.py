@@ -1,0 +1,236 @@
+"""Vouchers (单据, SPEC §8; seed 000 二–五): the warehouse and expense documents each resolution needs.
+
+Numbers are deterministic (`{售后单号}-{code}{n}`), so regenerating gives the same sheet. Posted
+vouchers (状态 已过账) are never changed: when a case changes after posting, regeneration adds a
+reversal (negated lines, number + `-R`, 冲销单号 → the original) and new drafts. Drafts are replaced.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from aftersales.cells import parse_datetime, parse_integer, parse_money, parse_text
+from aftersales.model import Case
+from aftersales.sheets import VOUCHER_HEADERS, records
+from aftersales.taxonomy import GOODS_CASES, CaseType, Resolution, case_type_label, resolution_label
+
+R = Resolution
+DRAFT, POSTED = "草稿", "已过账"
+
+
+class VoucherType(StrEnum):
+    CC = "出库单冲单"
+    BC = "补出库单"
+    TH = "退货单"
+    FY = "费用单"
+    KT = "空退单转费用单"
+
+
+class Voucher(BaseModel):
+    """One line of sheet 单据."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: str
+    """单据号: `{售后单号}-{code}{n}`, a reversal adds `-R`."""
+    type: VoucherType
+    day: date | None
+    """日期: the date of 方案时间."""
+    case_id: str
+    order_id: str | None = None
+    sku: str | None = None
+    qty: int | None = None
+    amount: Decimal | None = None
+    summary: str = ""
+    status: str = DRAFT
+    reverses: str | None = None
+    """冲销单号: the voucher this one reverses."""
+
+    @property
+    def code(self) -> str:
+        return self.type.name
+
+    def content(self) -> tuple[object, ...]:
+        """What the voucher says (not its number or status): equal content needs no correction."""
+        return (self.type, self.day, self.sku, self.qty, self.amount)
+
+    def row(self) -> list[object]:
+        """The line in the order of VOUCHER_HEADERS."""
+        return [self.number, self.type.value, self.day, self.case_id, self.order_id, self.sku, self.qty,
+                self.amount, self.summary, self.status, self.reverses]
+
+
+assert len(Voucher.model_fields) == len(VOUCHER_HEADERS)
+
+_Line = tuple[VoucherType, str | None, int | None, Decimal | None, str]
+"""type, sku, signed quantity, money, 摘要."""
+
+
+def _fy(case: Case) -> list[_Line]:
+    """费用单 for the money given to the buyer (none when 金额 is blank or zero)."""
+    if not case.amount:
+        return []
+    assert case.resolution is not None and case.case_type is not None
+    text = f"{resolution_label(case.resolution)}：{case_type_label(case.case_type)}，补偿买家 {case.amount:.2f} 元"
+    return [(VoucherType.FY, None, None, case.amount, text)]
+
+
+def _wrong_shipment(case: Case) -> list[_Line]:
+    """The original outbound voucher corrected: the ordered item short (−), the wrong one over (+)."""
+    qty = case.quantity
+    return [
+        (VoucherType.CC, case.sku, -qty, None, f"错发冲单：应发 {case.sku} 少发 {qty} 件"),
+        (VoucherType.CC, case.received_sku, qty, None, f"错发冲单：误发 {case.received_sku} 多发 {qty} 件"),
+    ]
+
+
+def _lines(case: Case) -> list[_Line]:
+    kind, resolution, qty = case.case_type, case.resolution, case.quantity
+    lines: list[_Line] = []
+    back = (VoucherType.TH, case.sku, qty, None, f"退货入库：{case.sku} 退回 {qty} 件")
+    out = (VoucherType.BC, case.sku, qty, None, f"补出库：{case.sku} 补发 {qty} 件")
+    if kind is CaseType.SHORT and resolution is R.REFUND_ONLY:
+        lines = [(VoucherType.CC, case.sku, -qty, None, f"少发冲单：{case.sku} 少发 {qty} 件"), *_fy(case)]
+    elif kind is CaseType.SHORT and resolution is R.RESHIP:
+        lines = [(VoucherType.CC, case.sku, -qty, None, f"少发冲单：{case.sku} 少发 {qty} 件"), out]
+    elif kind is CaseType.WRONG_ITEM and resolution is R.EXCHANGE:
+        lines = [*_wrong_shipment(case), (VoucherType.TH, case.received_sku, qty, None,
+                                          f"退货入库：错发的 {case.received_sku} 退回 {qty} 件"), out]
+    elif kind is CaseType.WRONG_ITEM and resolution is R.RETURN_REFUND:
+        lines = [*_wrong_shipment(case), (VoucherType.TH, case.received_sku, qty, None,
+                                          f"退货入库：错发的 {case.received_sku} 退回 {qty} 件")]
+    elif kind is CaseType.WRONG_ITEM and resolution is R.PARTIAL_REFUND:
+        lines = [*_wrong_shipment(case), *_fy(case)]
+    elif kind is CaseType.WRONG_ITEM and resolution is R.GIFT:
+        value = case.amount if case.amount is not None else case.item_amount
+        lines = [*_wrong_shipment(case),
+                 (VoucherType.KT, case.received_sku, qty, value, f"空退转费用：错发的 {case.received_sku} 赠送买家"),
+                 out]
+    elif resolution is R.PARTIAL_REFUND or (resolution is R.REFUND_ONLY and kind in (CaseType.DAMAGED, CaseType.QUALITY, CaseType.NOT_AS_DESCRIBED,
+                                                  CaseType.SIZE, CaseType.PRICE_PROTECT)):
+        lines = _fy(case)
+    elif resolution is R.RETURN_REFUND and kind in GOODS_CASES:
+        lines = [back]
+    elif resolution is R.EXCHANGE and kind in GOODS_CASES:
+        lines = [back, out]
+    elif resolution is R.RESHIP and kind in (CaseType.LOST, CaseType.FALSE_SIGN):
+        lines = [out]
+    elif resolution is R.INTERCEPT_REFUND and kind is CaseType.INTERCEPT:
+        lines = [back]
+    # refund-before-ship, intercept, lost, false-sign, no-reason + refund-only: a platform refund of
+    # the order, on the refund sheet only.
+    if case.freight_refund:
+        lines.append((VoucherType.FY, None, None, case.freight_refund, f"退运费：{case.freight_refund:.2f} 元"))
+    return lines
+
+
+def case_vouchers(case: Case, first: Counter[VoucherType] | None = None) -> list[Voucher]:
+    """The draft vouchers of a case's chosen resolution (none without 售后单号 or 处理方案).
+
+    `first` gives, per type, how many numbers the case already used (posted ones): new numbers
+    continue after them.
+    """
+    if case.case_id is None or case.resolution is None or case.case_type is None:
+        return []
+    used = Counter(first or {})
+    vouchers = []
+    for kind, sku, qty, amount, summary in _lines(case):
+        used[kind] += 1
+        vouchers.append(Voucher(
+            number=f"{case.case_id}-{kind.name}{used[kind]}", type=kind,
+            day=case.resolved_at.date() if case.resolved_at else None, case_id=case.case_id,
+            order_id=case.order_id, sku=sku, qty=qty, amount=amount, summary=summary,
+        ))
+    return vouchers
+
+
+def reversal(voucher: Voucher) -> Voucher:
+    return voucher.model_copy(update={
+        "number": voucher.number + "-R",
+        "qty": None if voucher.qty is None else -voucher.qty,
+        "amount": None if voucher.amount is None else -voucher.amount,
+        "summary": f"冲销 {voucher.number}：{voucher.summary}",
+        "status": DRAFT,
+        "reverses": voucher.number,
+    })
+
+
+def _type_numbers(vouchers: Iterable[Voucher]) -> Counter[VoucherType]:
+    """How many numbers of each type a case's posted originals used (CC2 → 2)."""
+    used: Counter[VoucherType] = Counter()
+    for voucher in vouchers:
+        tail = voucher.number.rsplit("-", 1)[-1]
+        digits = tail[len(voucher.code):]
+        if digits.isdigit():
+            used[voucher.type] = max(used[voucher.type], int(digits))
+    return used
+
+
+def regenerate(cases: Sequence[Case], existing: Sequence[Voucher], in_scope: Iterable[str]) -> list[Voucher]:
+    """The 单据 sheet after regenerating the cases whose 售后单号 is in `in_scope`.
+
+    Existing rows stay where they are except the scoped cases' drafts, which are replaced; a scoped
+    case whose live posted vouchers differ from what it needs now gets a reversal of each and new
+    drafts, appended in register order. Running it twice gives the same sheet.
+    """
+    scope = set(in_scope)
+    kept = [v for v in existing if not (v.case_id in scope and v.status != POSTED)]
+    posted_by_case: dict[str, list[Voucher]] = defaultdict(list)
+    for voucher in existing:
+        if voucher.status == POSTED:
+            posted_by_case[voucher.case_id].append(voucher)
+    appended: list[Voucher] = []
+    seen: set[str] = set()
+    for case in cases:
+        if case.case_id is None or case.case_id not in scope or case.case_id in seen:
+            continue
+        seen.add(case.case_id)
+        posted = posted_by_case.get(case.case_id, [])
+        reversed_numbers = {v.reverses for v in posted if v.reverses}
+        live = [v for v in posted if not v.reverses and v.number not in reversed_numbers]
+        originals = [v for v in posted if not v.reverses]
+        wanted = case_vouchers(case, _type_numbers(originals))
+        if sorted(map(repr, (v.content() for v in live))) == sorted(map(repr, (v.content() for v in wanted))):
+            continue  # the posted vouchers already say what the case needs
+        appended.extend(reversal(v) for v in live)
+        appended.extend(wanted)
+    return kept + appended
+
+
+def parse_voucher_rows(rows: Sequence[Sequence[object]]) -> list[Voucher]:
+    """Vouchers from the rows of a 单据 sheet (header first); rows that are not vouchers are skipped."""
+    found = []
+    for record in records(rows, VOUCHER_HEADERS):
+        number, _ = parse_text(record.get("单据号"))
+        case_id, _ = parse_text(record.get("售后单号"))
+        type_text, _ = parse_text(record.get("单据类型"))
+        kind = next((t for t in VoucherType if type_text in (t.value, t.name)), None)
+        if not number or not case_id or kind is None:
+            continue
+        moment, _ = parse_datetime(record.get("日期"))
+        qty, _ = parse_integer(record.get("数量"), minimum=-(10**9))
+        found.append(Voucher(
+            number=number, type=kind, day=moment.date() if moment else None, case_id=case_id,
+            order_id=parse_text(record.get("订单号"))[0], sku=parse_text(record.get("货号"))[0], qty=qty,
+            amount=_signed_money(record.get("金额")), summary=parse_text(record.get("摘要"))[0] or "",
+            status=parse_text(record.get("状态"))[0] or DRAFT, reverses=parse_text(record.get("冲销单号"))[0],
+        ))
+    return found
+
+
+def _signed_money(value: object) -> Decimal | None:
+    """Voucher money may be negative (reversals); the register's money parser refuses that."""
+    if isinstance(value, str) and value.strip().startswith("-"):
+        amount, _ = parse_money(value.strip()[1:])
+        return None if amount is None else -amount
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and value < 0:
+        amount, _ = parse_money(-value)
+        return None if amount is None else -amount
+    amount, _ = parse_money(value)
+    return amount

@@ -1,0 +1,102 @@
+"""Output workbooks for finance and the warehouse: 单据 (vouchers) and 退款表 + 待处理 (refunds).
+
+Text cells are written as text, always: a buyer named `=1+1` or `@SUM(A1)` stays a name when
+finance opens the file (SPEC §9). Money is a number formatted `¥#,##0.00`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from aftersales.refunds import RefundSheet
+from aftersales.sheets import (
+    PENDING_HEADERS,
+    PENDING_SHEET,
+    REFUND_HEADERS,
+    REFUND_SHEET,
+    VOUCHER_HEADERS,
+    VOUCHER_SHEET,
+)
+from aftersales.vouchers import Voucher
+
+MONEY_FORMAT = "¥#,##0.00"
+FORMULA_STARTS = ("=", "+", "-", "@")
+HEADER_FONT = Font(bold=True)
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+MONEY_HEADERS = frozenset({"金额", "退款金额", "退运费", "合计"})
+
+
+def put(cell: Cell, value: object) -> None:
+    """Write a value so it reads back as itself: text is always text (never a formula)."""
+    if isinstance(value, Decimal):
+        cell.value = value
+        cell.number_format = MONEY_FORMAT
+    elif isinstance(value, datetime):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"  # openpyxl would store "=…" as a formula
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True  # and Excel shows it as typed text, never evaluates it
+    else:
+        cell.value = value
+
+
+def write_table(sheet: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Header row then rows; returns the last row written."""
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=column, value=header)
+        cell.font = HEADER_FONT
+        sheet.column_dimensions[cell.column_letter].width = 22 if header in ("摘要", "原因") else 15
+    row_number = 1
+    for row_number, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            put(sheet.cell(row=row_number, column=column), value)
+    sheet.freeze_panes = "A2"
+    return row_number
+
+
+def voucher_workbook(vouchers: Sequence[Voucher]) -> Workbook:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = VOUCHER_SHEET
+    write_table(sheet, VOUCHER_HEADERS, (v.row() for v in vouchers))
+    return book
+
+
+def refund_workbook(refunds: RefundSheet) -> Workbook:
+    """Sheet 退款表 (payable rows, a total per 退款方式, the overall total, the reconciliation line)
+    and sheet 待处理 (rows not payable yet, with 原因)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = REFUND_SHEET
+    last = write_table(sheet, REFUND_HEADERS, (row.values() for row in refunds.payable))
+    refund_col, freight_col, total_col = (REFUND_HEADERS.index(h) + 1 for h in ("退款金额", "退运费", "合计"))
+    row = last + 2
+    for totals in [*refunds.by_channel, refunds.overall]:
+        put(sheet.cell(row=row, column=1), totals.label)
+        put(sheet.cell(row=row, column=2), f"{totals.count} 条")
+        put(sheet.cell(row=row, column=refund_col), totals.refund)
+        put(sheet.cell(row=row, column=freight_col), totals.freight)
+        put(sheet.cell(row=row, column=total_col), totals.total)
+        for column in range(1, len(REFUND_HEADERS) + 1):
+            sheet.cell(row=row, column=column).fill = TOTAL_FILL
+        sheet.cell(row=row, column=1).font = HEADER_FONT
+        row += 1
+    put(sheet.cell(row=row + 1, column=1), refunds.reconciliation())
+    pending = book.create_sheet(PENDING_SHEET)
+    write_table(pending, PENDING_HEADERS, (r.values(with_batch=False) for r in refunds.pending))
+    return book
