@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from functools import cached_property
 
 import xlwings as xw
@@ -19,23 +20,31 @@ import xlwings as xw
 from addin.layout import ERROR_COLOUR, OUTPUT_FILL, WARNING_COLOUR
 from addin.sheet_io import BookIO
 from aftersales.case_ids import assign_case_ids, with_case_ids
-from aftersales.cells import excel_serial_to_datetime
+from aftersales.cells import excel_serial_to_datetime, format_money
 from aftersales.columns import OUTPUT_COLUMNS, column_letter, find_header_row, match_headers
 from aftersales.issues import Issue, Severity
 from aftersales.locate import HEADER_SEARCH_ROWS, choose_register_sheet, register_from_rows
 from aftersales.model import RawRegister
 from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
 from aftersales.present import check_text, recommended_text
+from aftersales.refunds import ledger_update, parse_ledger, refund_sheet
 from aftersales.sheets import (
     CLOCK_CELL,
     LOG_HEADERS,
     LOG_SHEET,
+    PENDING_HEADERS,
+    PENDING_SHEET,
     POLICY_SHEET,
+    REFUND_HEADERS,
+    REFUND_SHEET,
     STATE_HEADER_ROW,
     STATE_HEADERS,
     STATE_SHEET,
+    VOUCHER_HEADERS,
+    VOUCHER_SHEET,
 )
 from aftersales.validate import Report, validate
+from aftersales.vouchers import POSTED, parse_voucher_rows, regenerate
 
 COLOUR_OF = {Severity.ERROR: ERROR_COLOUR, Severity.WARNING: WARNING_COLOUR}
 OUTPUT_KEYS = tuple(column.key for column in OUTPUT_COLUMNS)
@@ -388,3 +397,87 @@ def validate_action(session: Session) -> str:
     except Exception as error:  # colours are a help: the check itself is written already
         summary += f"；单元格颜色未更新（{type(error).__name__}: {error}）"
     return summary
+
+
+# --- the 生成单据 and 退款表 buttons ---------------------------------------------------------------
+
+
+def _checked(session: Session) -> Report:
+    policy, policy_issues = session.policy()
+    return validate(session.register(), session.now, policy, policy_issues)
+
+
+def replace_rows(io: BookIO, sheet: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
+                 keep_identical: Sequence[Sequence[object]] = ()) -> None:
+    """Make `sheet` hold the header and `rows` (creating it when missing), in one write from the
+    first row that differs from `keep_identical` (rows already right are not rewritten); rows left
+    over below are blanked."""
+    if sheet not in io.sheet_names():
+        io.add_sheet(sheet)
+    old = io.values(sheet)
+    table = [list(headers), *[list(r) for r in rows]]
+    same = 0
+    while same < min(len(keep_identical), len(rows)) and list(keep_identical[same]) == list(rows[same]):
+        same += 1
+    start = same + 1 if same else 0  # sheet index of the first row to write (0 = header)
+    width = max(len(headers), max((len(r) for r in old), default=0))
+    block = [line + [""] * (width - len(line)) for line in table[start:]]
+    block += [[""] * width] * max(0, len(old) - len(table))
+    io.write(sheet, start + 1, 1, block)
+
+
+def voucher_action(session: Session) -> str:
+    io = session.io
+    report = _checked(session)
+    cases = [result.case for result in report.results]
+    existing = parse_voucher_rows(io.values(VOUCHER_SHEET)) if VOUCHER_SHEET in io.sheet_names() else []
+    solved = [c for c in cases if c.resolution is not None]
+    scope = {c.case_id for c in solved if c.case_id}
+    rows = regenerate(cases, existing, scope)
+    if rows != existing or VOUCHER_SHEET not in io.sheet_names():
+        replace_rows(io, VOUCHER_SHEET, VOUCHER_HEADERS, [v.row() for v in rows], [v.row() for v in existing])
+    posted = sum(1 for v in rows if v.status == POSTED)
+    reversals = sum(1 for v in rows if v.reverses and v.status != POSTED)
+    summary = (f"单据 {len(rows)} 行：草稿 {len(rows) - posted}（其中冲销 {reversals}），"
+               f"已过账 {posted} 行保持不变")
+    unnumbered = [c.row for c in solved if not c.case_id]
+    if unnumbered:
+        summary += f"；第 {'、'.join(map(str, unnumbered[:10]))} 行没有售后单号，先按「校验」编号"
+    return summary
+
+
+def refund_action(session: Session) -> str:
+    io = session.io
+    report = _checked(session)
+    day = session.now.date()
+    sheet = refund_sheet(report, day)
+    ledger_rows = io.values(REFUND_SHEET) if REFUND_SHEET in io.sheet_names() else []
+    update = ledger_update(sheet, parse_ledger(ledger_rows))
+    if REFUND_SHEET not in io.sheet_names() or not records_header(ledger_rows):
+        if REFUND_SHEET not in io.sheet_names():
+            io.add_sheet(REFUND_SHEET)
+        io.write(REFUND_SHEET, 1, 1, [list(REFUND_HEADERS)])
+        ledger_rows = [list(REFUND_HEADERS)]
+    if update.new:
+        last = max((i for i, row in enumerate(ledger_rows) if any(v not in (None, "") for v in row)), default=0)
+        io.write(REFUND_SHEET, last + 2, 1, [row.values() for row in update.new])
+    replace_rows(io, PENDING_SHEET, PENDING_HEADERS, [row.values(with_batch=False) for row in sheet.pending])
+    if update.new:
+        paid = sum((row.total for row in update.new), Decimal("0"))
+        summary = f"批次 {update.batch}：{len(update.new)} 条，合计 {format_money(paid)} 元"
+    else:
+        summary = f"{day:%Y-%m-%d} 没有新的可付款售后，退款表未追加"
+    summary += f"；待处理 {len(sheet.pending)} 条；{sheet.reconciliation()}"
+    if update.changed:
+        changed = "、".join(
+            f"{row.case_id}（已导出 {format_money(entry.total)}，现在 {format_money(row.total)}）"
+            for entry, row in update.changed
+        )
+        summary += f"；错误：已导出的售后金额变了，不会再次付款，请财务核对：{changed}"
+        io.alert(summary, title="退款表")
+    return summary
+
+
+def records_header(rows: Sequence[Sequence[object]]) -> bool:
+    """Whether the sheet already has the 退款表 header row."""
+    return any(REFUND_HEADERS[0] in [str(v).strip() for v in row if v is not None] for row in rows[:11])

@@ -12,3 +12,11 @@ from addin import scripts
 
 def validate_register() -> None:
     scripts.validate_register(xw.Book.caller())
+
+
+def generate_vouchers() -> None:
+    scripts.generate_vouchers(xw.Book.caller())
+
+
+def build_refund_sheet() -> None:
+    scripts.build_refund_sheet(xw.Book.caller())

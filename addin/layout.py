@@ -39,8 +39,10 @@ class Button:
 
 BUTTONS: tuple[Button, ...] = (
     Button("validate_register", "校验", "btn_validate", "AN1", 0),
+    Button("generate_vouchers", "生成单据", "btn_vouchers", "AN3", 2),
+    Button("build_refund_sheet", "退款表", "btn_refunds", "AN5", 4),
 )
-"""The sheet buttons; the later ones (生成单据, 退款表, 日结) are added here with their scripts."""
+"""The sheet buttons; a later one (日结) is added here with its script."""
 
 
 def button(script: str) -> Button:

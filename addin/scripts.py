@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from addin.buttons import run_button, validate_action
+from addin.buttons import refund_action, run_button, validate_action, voucher_action
 from addin.layout import button
 
 
@@ -13,3 +13,15 @@ from addin.layout import button
 def validate_register(book: xw.Book) -> None:
     """校验: check every row, fill 推荐方案/补偿上限/截止时间/校验, number blank 售后单号, colour issues."""
     run_button(book, "校验", validate_action)
+
+
+@xw.script(button=button("generate_vouchers").reference)
+def generate_vouchers(book: xw.Book) -> None:
+    """生成单据: update sheet 单据 in place (posted rows kept; reversals and new drafts when a case changed)."""
+    run_button(book, "生成单据", voucher_action)
+
+
+@xw.script(button=button("build_refund_sheet").reference)
+def build_refund_sheet(book: xw.Book) -> None:
+    """退款表: append today's new payable cases as a batch FK{date}-{nn}; refresh 待处理."""
+    run_button(book, "退款表", refund_action)

@@ -23,8 +23,14 @@ Matrix = list[list[Any]]
 MAX_COLOURS_PER_CALL = 10_000
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def _to_excel(value: object) -> object:
-    """Values as Excel takes them: money as a number (formatted by the sheet), blanks as empty."""
+    """Values as Excel takes them: money as a number (formatted by the sheet), blanks as empty, and
+    text that would start a formula behind Excel's text apostrophe (a buyer named =1+1 stays text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     if isinstance(value, Decimal):
         return float(value)
     if value is None:

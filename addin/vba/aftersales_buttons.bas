@@ -7,3 +7,11 @@ Option Explicit
 Sub ValidateRegister()
     RunPython "import addin.classic as c; c.validate_register()"
 End Sub
+
+Sub GenerateVouchers()
+    RunPython "import addin.classic as c; c.generate_vouchers()"
+End Sub
+
+Sub BuildRefundSheet()
+    RunPython "import addin.classic as c; c.build_refund_sheet()"
+End Sub
