@@ -432,7 +432,8 @@ def voucher_action(session: Session) -> str:
     cases = [result.case for result in report.results]
     existing = parse_voucher_rows(io.values(VOUCHER_SHEET)) if VOUCHER_SHEET in io.sheet_names() else []
     solved = [c for c in cases if c.resolution is not None]
-    scope = {c.case_id for c in solved if c.case_id}
+    # Every case in the register: one whose 处理方案 was removed loses its drafts (posted ones reversed).
+    scope = {c.case_id for c in cases if c.case_id}
     rows = regenerate(cases, existing, scope)
     if rows != existing or VOUCHER_SHEET not in io.sheet_names():
         replace_rows(io, VOUCHER_SHEET, VOUCHER_HEADERS, [v.row() for v in rows], [v.row() for v in existing])

@@ -117,7 +117,8 @@ def voucher_rows(register: RegisterFile, report: Report, day: date | None) -> tu
     and the Excel rows of solved cases that have no 售后单号 to number vouchers with."""
     cases = [result.case for result in report.results]
     solved = [c for c in cases if c.resolution is not None and (day is None or (c.resolved_at and c.resolved_at.date() == day))]
-    scope = {c.case_id for c in solved if c.case_id}
+    # Without --date every case is in scope: one whose 处理方案 was removed loses its drafts.
+    scope = {c.case_id for c in (solved if day is not None else cases) if c.case_id}
     rows = regenerate(cases, parse_voucher_rows(register.voucher_rows), scope)
     if day is not None:
         rows = [v for v in rows if v.case_id in scope]
