@@ -44,7 +44,7 @@ from aftersales.sheets import (
     VOUCHER_SHEET,
 )
 from aftersales.validate import Report, validate
-from aftersales.vouchers import POSTED, parse_voucher_rows, regenerate
+from aftersales.vouchers import POSTED, parse_voucher_rows, regenerate, vouchers_only
 
 COLOUR_OF = {Severity.ERROR: ERROR_COLOUR, Severity.WARNING: WARNING_COLOUR}
 OUTPUT_KEYS = tuple(column.key for column in OUTPUT_COLUMNS)
@@ -411,7 +411,8 @@ def replace_rows(io: BookIO, sheet: str, headers: Sequence[str], rows: Sequence[
                  keep_identical: Sequence[Sequence[object]] = ()) -> None:
     """Make `sheet` hold the header and `rows` (creating it when missing), in one write from the
     first row that differs from `keep_identical` (rows already right are not rewritten); rows left
-    over below are blanked."""
+    over below are blanked. Only the header's columns are written: a column someone added beside
+    them (过账人, 备注 …) is left alone."""
     if sheet not in io.sheet_names():
         io.add_sheet(sheet)
     old = io.values(sheet)
@@ -420,8 +421,8 @@ def replace_rows(io: BookIO, sheet: str, headers: Sequence[str], rows: Sequence[
     while same < min(len(keep_identical), len(rows)) and list(keep_identical[same]) == list(rows[same]):
         same += 1
     start = same + 1 if same else 0  # sheet index of the first row to write (0 = header)
-    width = max(len(headers), max((len(r) for r in old), default=0))
-    block = [line + [""] * (width - len(line)) for line in table[start:]]
+    width = len(headers)
+    block = [(line + [""] * (width - len(line)))[:width] for line in table[start:]]
     block += [[""] * width] * max(0, len(old) - len(table))
     io.write(sheet, start + 1, 1, block)
 
@@ -434,12 +435,15 @@ def voucher_action(session: Session) -> str:
     solved = [c for c in cases if c.resolution is not None]
     # Every case in the register: one whose 处理方案 was removed loses its drafts (posted ones reversed).
     scope = {c.case_id for c in cases if c.case_id}
-    rows = regenerate(cases, existing, scope)
-    if rows != existing or VOUCHER_SHEET not in io.sheet_names():
-        replace_rows(io, VOUCHER_SHEET, VOUCHER_HEADERS, [v.row() for v in rows], [v.row() for v in existing])
-    posted = sum(1 for v in rows if v.status == POSTED)
-    reversals = sum(1 for v in rows if v.reverses and v.status != POSTED)
-    summary = (f"单据 {len(rows)} 行：草稿 {len(rows) - posted}（其中冲销 {reversals}），"
+    sheet = regenerate(cases, existing, scope)
+    if sheet != existing or VOUCHER_SHEET not in io.sheet_names():
+        blank = [""] * len(VOUCHER_HEADERS)
+        lines = [blank if v is None else v.row() for v in sheet]
+        replace_rows(io, VOUCHER_SHEET, VOUCHER_HEADERS, lines, [blank if v is None else v.row() for v in existing])
+    vouchers = vouchers_only(sheet)
+    posted = sum(1 for v in vouchers if v.status == POSTED)
+    reversals = sum(1 for v in vouchers if v.reverses and v.status != POSTED)
+    summary = (f"单据 {len(vouchers)} 行：草稿 {len(vouchers) - posted}（其中冲销 {reversals}），"
                f"已过账 {posted} 行保持不变")
     unnumbered = [c.row for c in solved if not c.case_id]
     if unnumbered:

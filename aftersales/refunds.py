@@ -157,6 +157,9 @@ def category(case: Case) -> str:
 def hold_reasons(case: Case, issues: Iterable[Issue]) -> list[str]:
     """Why this case cannot be paid yet (empty: payable now)."""
     reasons = []
+    if case.case_id is None:
+        # Without a number the ledger cannot tell it was paid: it would be paid again next batch.
+        reasons.append("没有售后单号：先按「校验」编号（或填写售后单号）再付")
     for issue in issues:
         if issue.code in HOLDING_CODES or (issue.code in CELL_CODES and issue.field in MONEY_FIELDS):
             reasons.append(f"[{issue.code}] {issue.message}")
@@ -217,6 +220,10 @@ class LedgerEntry(BaseModel):
     case_id: str
     refund: Decimal
     freight: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.refund + self.freight
 
 
 class LedgerUpdate(BaseModel):

@@ -39,9 +39,11 @@ STATE_HEADER_ROW = 3
 STATE_HEADERS = ("工作表", "单元格", "颜色", "售后单号", "列")
 
 
-def records(rows: Sequence[Sequence[object]], headers: tuple[str, ...]) -> list[dict[str, object]]:
+def records(
+    rows: Sequence[Sequence[object]], headers: tuple[str, ...], keep_blank: bool = False
+) -> list[dict[str, object]]:
     """The rows under a header row (the first row naming `headers[0]`) as {header: cell} dicts;
-    columns are found by header text, blank rows skipped."""
+    columns are found by header text; blank rows skipped (or kept as empty dicts)."""
     table = [list(row) for row in rows]
     for start, row in enumerate(table):
         names = [str(v).strip() if v is not None else "" for v in row]
@@ -50,6 +52,6 @@ def records(rows: Sequence[Sequence[object]], headers: tuple[str, ...]) -> list[
             return [
                 {name: (line[i] if i < len(line) else None) for name, i in index.items()}
                 for line in table[start + 1 :]
-                if any(v not in (None, "") for v in line)
+                if keep_blank or any(v not in (None, "") for v in line)
             ]
     return []

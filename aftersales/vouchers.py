@@ -7,7 +7,7 @@ reversal (negated lines, number + `-R`, 冲销单号 → the original) and new d
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -172,46 +172,66 @@ def _type_numbers(vouchers: Iterable[Voucher]) -> Counter[VoucherType]:
     return used
 
 
-def regenerate(cases: Sequence[Case], existing: Sequence[Voucher], in_scope: Iterable[str]) -> list[Voucher]:
+Slot = Voucher | None
+"""A line of the 单据 sheet: a voucher, or an empty line (kept so posted rows never move)."""
+
+
+def regenerate(cases: Sequence[Case], existing: Sequence[Slot], in_scope: Iterable[str]) -> list[Slot]:
     """The 单据 sheet after regenerating the cases whose 售后单号 is in `in_scope`.
 
-    Existing rows stay where they are except the scoped cases' drafts, which are replaced; a scoped
-    case whose live posted vouchers differ from what it needs now gets a reversal of each and new
-    drafts, appended in register order. Running it twice gives the same sheet.
+    Posted rows, and the rows of cases out of scope, stay in their own lines. A scoped case whose
+    live posted vouchers differ from what it needs now gets a reversal of each and new drafts. The
+    scoped cases' old drafts are replaced in their own lines (a line left over becomes empty; extra
+    lines are appended in register order), so nothing posted ever moves and running it twice gives
+    the same sheet.
     """
     scope = set(in_scope)
-    kept = [v for v in existing if not (v.case_id in scope and v.status != POSTED)]
     posted_by_case: dict[str, list[Voucher]] = defaultdict(list)
     for voucher in existing:
-        if voucher.status == POSTED:
+        if voucher is not None and voucher.status == POSTED:
             posted_by_case[voucher.case_id].append(voucher)
-    appended: list[Voucher] = []
-    seen: set[str] = set()
+    new_rows: dict[str, deque[Voucher]] = {}
     for case in cases:
-        if case.case_id is None or case.case_id not in scope or case.case_id in seen:
+        if case.case_id is None or case.case_id not in scope or case.case_id in new_rows:
             continue
-        seen.add(case.case_id)
         posted = posted_by_case.get(case.case_id, [])
         reversed_numbers = {v.reverses for v in posted if v.reverses}
         live = [v for v in posted if not v.reverses and v.number not in reversed_numbers]
         originals = [v for v in posted if not v.reverses]
         wanted = case_vouchers(case, _type_numbers(originals))
         if sorted(map(repr, (v.content() for v in live))) == sorted(map(repr, (v.content() for v in wanted))):
-            continue  # the posted vouchers already say what the case needs
-        appended.extend(reversal(v) for v in live)
-        appended.extend(wanted)
-    return kept + appended
+            new_rows[case.case_id] = deque()  # the posted vouchers already say what the case needs
+        else:
+            new_rows[case.case_id] = deque([*(reversal(v) for v in live), *wanted])
+    sheet: list[Slot] = []
+    for voucher in existing:
+        if voucher is not None and voucher.case_id in scope and voucher.status != POSTED:
+            queue = new_rows.get(voucher.case_id)
+            sheet.append(queue.popleft() if queue else None)
+        else:
+            sheet.append(voucher)
+    for queue in new_rows.values():
+        sheet.extend(queue)
+    while sheet and sheet[-1] is None:
+        sheet.pop()
+    return sheet
 
 
-def parse_voucher_rows(rows: Sequence[Sequence[object]]) -> list[Voucher]:
-    """Vouchers from the rows of a 单据 sheet (header first); rows that are not vouchers are skipped."""
-    found = []
-    for record in records(rows, VOUCHER_HEADERS):
+def vouchers_only(sheet: Iterable[Slot]) -> list[Voucher]:
+    return [voucher for voucher in sheet if voucher is not None]
+
+
+def parse_voucher_rows(rows: Sequence[Sequence[object]]) -> list[Slot]:
+    """The lines of a 单据 sheet (header first): a Voucher per voucher line, None for an empty or
+    unreadable line, so line positions are kept."""
+    found: list[Slot] = []
+    for record in records(rows, VOUCHER_HEADERS, keep_blank=True):
         number, _ = parse_text(record.get("单据号"))
         case_id, _ = parse_text(record.get("售后单号"))
         type_text, _ = parse_text(record.get("单据类型"))
         kind = next((t for t in VoucherType if type_text in (t.value, t.name)), None)
         if not number or not case_id or kind is None:
+            found.append(None)
             continue
         moment, _ = parse_datetime(record.get("日期"))
         qty, _ = parse_integer(record.get("数量"), minimum=-(10**9))
@@ -221,6 +241,8 @@ def parse_voucher_rows(rows: Sequence[Sequence[object]]) -> list[Voucher]:
             amount=_signed_money(record.get("金额")), summary=parse_text(record.get("摘要"))[0] or "",
             status=parse_text(record.get("状态"))[0] or DRAFT, reverses=parse_text(record.get("冲销单号"))[0],
         ))
+    while found and found[-1] is None:
+        found.pop()
     return found
 
 

@@ -22,7 +22,7 @@ from aftersales.present import report_json, summary_line
 from aftersales.refunds import RefundRow, refund_sheet
 from aftersales.sheets import PENDING_HEADERS, REFUND_HEADERS, VOUCHER_HEADERS
 from aftersales.validate import Report, validate
-from aftersales.vouchers import Voucher, parse_voucher_rows, regenerate
+from aftersales.vouchers import Voucher, parse_voucher_rows, regenerate, vouchers_only
 from workbook.files import OutputError, check_output, save_workbook, write_text
 from workbook.outputs import refund_workbook, voucher_workbook
 from workbook.reader import RegisterError, RegisterFile, read_register
@@ -119,7 +119,7 @@ def voucher_rows(register: RegisterFile, report: Report, day: date | None) -> tu
     solved = [c for c in cases if c.resolution is not None and (day is None or (c.resolved_at and c.resolved_at.date() == day))]
     # Without --date every case is in scope: one whose 处理方案 was removed loses its drafts.
     scope = {c.case_id for c in (solved if day is not None else cases) if c.case_id}
-    rows = regenerate(cases, parse_voucher_rows(register.voucher_rows), scope)
+    rows = vouchers_only(regenerate(cases, parse_voucher_rows(register.voucher_rows), scope))
     if day is not None:
         rows = [v for v in rows if v.case_id in scope]
     return rows, [c.row for c in solved if not c.case_id]
@@ -164,7 +164,8 @@ def cmd_refunds(args: argparse.Namespace) -> int:
     report = validate(register.raw, _moment(args.now), register.policy, register.policy_issues)
     sheet = refund_sheet(report, day)
     save_workbook(refund_workbook(sheet), args.out, force=args.force, inputs=(path,))
-    held_by_error = [row for row in sheet.pending if "[" in row.reason]
+    included = {row.row for row in (*sheet.payable, *sheet.pending)}
+    errors = _errors_in(report, included)
     if args.json:
         def line(row: RefundRow, headers: tuple[str, ...], with_batch: bool) -> dict[str, object]:
             return dict(zip(headers, map(_json_value, row.values(with_batch)), strict=True))
@@ -183,7 +184,9 @@ def cmd_refunds(args: argparse.Namespace) -> int:
             print(f"  {totals.label}：{totals.count} 条，退款 {format_money(totals.refund)}，退运费 "
                   f"{format_money(totals.freight)}，合计 {format_money(totals.total)} 元")
         print(sheet.reconciliation())
-    return EXIT_ERRORS if held_by_error or not sheet.reconciled else EXIT_OK
+        if errors:
+            print(f"这些售后有 {errors} 个错误，请先用 aftersales check 查看并改正")
+    return EXIT_ERRORS if errors or not sheet.reconciled else EXIT_OK
 
 
 def cmd_new(args: argparse.Namespace) -> int:
