@@ -330,3 +330,19 @@ def test_sheet_calls_do_not_grow_with_the_number_of_rows(registers: tuple[Path, 
     assert len(rows_of(large_excel, name)) > 10 * len(rows_of(small_excel, name)) // 2
     # pressing again stays bounded too
     assert len(large_excel.run(script)) == len(small_excel.run(script))
+
+
+def test_a_column_the_team_lead_adds_to_单据_is_left_alone(demo: Path) -> None:
+    excel = excel_for(demo)
+    excel.run(validate_register)
+    excel.run(generate_vouchers)
+    values = [line for line in excel.sheet_named("单据")["values"] if line[0]]  # header and voucher lines
+    extra = len(VOUCHER_HEADERS)
+    for index, line in enumerate(values):
+        line.extend([""] * (extra + 1 - len(line)))
+        line[extra] = "过账人" if index == 0 else f"老周{index}"
+    post(excel, {CLEAN_PARTIAL})
+    register_set(excel, CLEAN_PARTIAL, "金额", 5)
+    excel.run(generate_vouchers)
+    after = excel.sheet_named("单据")["values"]
+    assert [line[extra] for line in after[: len(values)]] == ["过账人", *(f"老周{i}" for i in range(1, len(values)))]
