@@ -18,10 +18,11 @@ from functools import cached_property
 import xlwings as xw
 
 from addin.layout import ERROR_COLOUR, OUTPUT_FILL, WARNING_COLOUR
-from addin.sheet_io import BookIO
+from addin.sheet_io import BookIO, Formula
 from aftersales.case_ids import assign_case_ids, with_case_ids
 from aftersales.cells import excel_serial_to_datetime, format_money
 from aftersales.columns import OUTPUT_COLUMNS, column_letter, find_header_row, match_headers
+from aftersales.eod import end_of_day, report_grid
 from aftersales.issues import Issue, Severity
 from aftersales.locate import HEADER_SEARCH_ROWS, choose_register_sheet, register_from_rows
 from aftersales.model import RawRegister
@@ -30,6 +31,7 @@ from aftersales.present import check_text, recommended_text
 from aftersales.refunds import ledger_update, parse_ledger, refund_sheet
 from aftersales.sheets import (
     CLOCK_CELL,
+    EOD_SHEET,
     LOG_HEADERS,
     LOG_SHEET,
     PENDING_HEADERS,
@@ -486,3 +488,39 @@ def refund_action(session: Session) -> str:
 def records_header(rows: Sequence[Sequence[object]]) -> bool:
     """Whether the sheet already has the 退款表 header row."""
     return any(REFUND_HEADERS[0] in [str(v).strip() for v in row if v is not None] for row in rows[:11])
+
+
+# --- the 日结 button -----------------------------------------------------------------------------
+
+EOD_COLUMNS = 6
+ALARM_COLOUR = ERROR_COLOUR
+
+
+def eod_action(session: Session) -> str:
+    """日结: the day's report on sheet 日结 (figures, lists linked to the register rows, two charts)."""
+    io = session.io
+    report = _checked(session)
+    day = session.now.date()
+    eod = end_of_day(report, day)
+    grid = report_grid(eod)
+    register = report.sheet
+    lines: list[list[object]] = []
+    for number, cells in enumerate(grid.rows, start=1):
+        line = (list(cells) + [""] * EOD_COLUMNS)[:EOD_COLUMNS]
+        if number in grid.links and line[0]:
+            target = f"#'{register}'!A{grid.links[number]}"
+            label = str(line[0]).replace('"', '""')
+            line[0] = Formula(f'=HYPERLINK("{target}","{label}")')
+        lines.append(line)
+    if EOD_SHEET not in io.sheet_names():
+        io.add_sheet(EOD_SHEET)
+    old = io.values(EOD_SHEET)
+    lines += [[""] * EOD_COLUMNS] * max(0, len(old) - len(lines))
+    io.write(EOD_SHEET, 1, 1, lines)
+    alarms = set(grid.alarms)
+    io.set_colours(EOD_SHEET, 1, 1, [[ALARM_COLOUR if r in alarms else None] * EOD_COLUMNS
+                                     for r in range(1, len(lines) + 1)])
+    for index, (_title, first, last) in enumerate(grid.charts):
+        io.bar_chart(EOD_SHEET, f"AS_chart_{index + 1}", f"A{first - 1}:B{last}", top=15 + index * 320, left=560)
+    return (f"日结 {day:%Y-%m-%d}：登记 {eod.registered} 条，当天给方案 {eod.solved_pct}%，超时 {len(eod.overdue)} 条，"
+            f"未返现 {len(eod.cashback_unpaid)} 笔，错误 {eod.error_count} 个")

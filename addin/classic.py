@@ -20,3 +20,7 @@ def generate_vouchers() -> None:
 
 def build_refund_sheet() -> None:
     scripts.build_refund_sheet(xw.Book.caller())
+
+
+def end_of_day() -> None:
+    scripts.end_of_day(xw.Book.caller())

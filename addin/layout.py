@@ -41,8 +41,9 @@ BUTTONS: tuple[Button, ...] = (
     Button("validate_register", "校验", "btn_validate", "AN1", 0),
     Button("generate_vouchers", "生成单据", "btn_vouchers", "AN3", 2),
     Button("build_refund_sheet", "退款表", "btn_refunds", "AN5", 4),
+    Button("end_of_day", "日结", "btn_eod", "AN7", 6),
 )
-"""The sheet buttons; a later one (日结) is added here with its script."""
+"""The sheet buttons: the scripts of addin.scripts, the shapes of the Lite workbook."""
 
 
 def button(script: str) -> Button:

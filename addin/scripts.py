@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from addin.buttons import refund_action, run_button, validate_action, voucher_action
+from addin.buttons import eod_action, refund_action, run_button, validate_action, voucher_action
 from addin.layout import button
 
 
@@ -25,3 +25,9 @@ def generate_vouchers(book: xw.Book) -> None:
 def build_refund_sheet(book: xw.Book) -> None:
     """退款表: append today's new payable cases as a batch FK{date}-{nn}; refresh 待处理."""
     run_button(book, "退款表", refund_action)
+
+
+@xw.script(button=button("end_of_day").reference)
+def end_of_day(book: xw.Book) -> None:
+    """日结: the day's report on sheet 日结 — overdue cases, cashback, money out, agents, errors."""
+    run_button(book, "日结", eod_action)

@@ -26,9 +26,15 @@ MAX_COLOURS_PER_CALL = 10_000
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
+class Formula(str):
+    """A value meant as a formula (written as is); every other text starting with = is escaped."""
+
+
 def _to_excel(value: object) -> object:
     """Values as Excel takes them: money as a number (formatted by the sheet), blanks as empty, and
     text that would start a formula behind Excel's text apostrophe (a buyer named =1+1 stays text)."""
+    if isinstance(value, Formula):
+        return str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     if isinstance(value, Decimal):
@@ -122,6 +128,21 @@ class BookIO:
             yield
         finally:
             app.screen_updating = True
+
+    def chart_names(self, sheet: str) -> list[str]:
+        return [chart.name for chart in self.book.sheets[sheet].charts]
+
+    def bar_chart(self, sheet: str, name: str, source: str, top: float, left: float) -> None:
+        """A clustered bar chart of `source` (labels, values with a header row), made once, updated after."""
+        target = self.book.sheets[sheet]
+        self.calls += 1
+        if name in self.chart_names(sheet):
+            target.charts[name].set_source_data(target[source])
+            return
+        chart = target.charts.add(left=left, top=top, width=420, height=300)
+        chart.chart_type = "bar_clustered"
+        chart.set_source_data(target[source])
+        chart.name = name
 
     def alert(self, message: str, title: str) -> None:
         self.calls += 1

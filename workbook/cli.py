@@ -17,12 +17,14 @@ from typing import NoReturn
 
 from aftersales.cells import format_money, parse_datetime
 from aftersales.demo import DEMO_DAY, demo_now, demo_rows
+from aftersales.eod import EndOfDay, end_of_day
 from aftersales.issues import SEVERITY_LABEL, Issue, Severity
 from aftersales.present import report_json, summary_line
 from aftersales.refunds import RefundRow, refund_sheet
 from aftersales.sheets import PENDING_HEADERS, REFUND_HEADERS, VOUCHER_HEADERS
 from aftersales.validate import Report, validate
 from aftersales.vouchers import Voucher, parse_voucher_rows, regenerate, vouchers_only
+from workbook.eod_report import eod_workbook
 from workbook.files import OutputError, check_output, save_workbook, write_text
 from workbook.outputs import refund_workbook, voucher_workbook
 from workbook.reader import RegisterError, RegisterFile, read_register
@@ -189,6 +191,45 @@ def cmd_refunds(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if errors or not sheet.reconciled else EXIT_OK
 
 
+def eod_json(eod: EndOfDay, path: Path) -> dict[str, object]:
+    figures = eod.model_dump(mode="json")
+    figures.update(
+        register=str(path), solved_pct=str(eod.solved_pct), money_out=format_money(eod.money_out),
+        cashback_unpaid_sum=format_money(eod.cashback_unpaid_sum), needs_action=eod.needs_action,
+        money_by_resolution=dict(figures["money_by_resolution"]), money_by_channel=dict(figures["money_by_channel"]),
+        by_case_type=dict(figures["by_case_type"]),
+    )
+    return figures
+
+
+def cmd_eod(args: argparse.Namespace) -> int:
+    path = Path(args.register)
+    check_output(Path(args.out), force=args.force, inputs=(path,))
+    now = _moment(args.now)
+    day = _day(args.date) if args.date else now.date()
+    register = read_register(path)
+    report = validate(register.raw, now, register.policy, register.policy_issues)
+    eod = end_of_day(report, day)
+    save_workbook(eod_workbook(eod), args.out, force=args.force, inputs=(path,))
+    if args.json:
+        print(json.dumps(eod_json(eod, path), ensure_ascii=False, indent=1))
+    else:
+        print(eod_summary(eod))
+        print(f"日结报告：{args.out}")
+    return EXIT_ERRORS if eod.error_count else EXIT_OK
+
+
+def eod_summary(eod: EndOfDay) -> str:
+    lines = [
+        f"日结 {eod.day:%Y-%m-%d}（截至 {eod.now:%H:%M}）：登记 {eod.registered} 条，当天给方案 {eod.solved_same_day} 条"
+        f"（{eod.solved_pct}%），今日支出 {format_money(eod.money_out)} 元",
+        f"  返现 {eod.cashback_count} 笔 {format_money(eod.cashback_sum)} 元，已付 {format_money(eod.cashback_paid)}，"
+        f"未付 {len(eod.cashback_unpaid)} 笔 {format_money(eod.cashback_unpaid_sum)} 元",
+        f"  下班前要处理：超时未给方案 {len(eod.overdue)} 条，未返现 {len(eod.cashback_unpaid)} 笔，错误 {eod.error_count} 个",
+    ]
+    return "\n".join(lines)
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     target = save_workbook(build_register_workbook(), args.path, force=args.force)
     print(f"已生成空白登记表：{target}")
@@ -196,37 +237,43 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """The whole day: register → check → vouchers → refund sheet → end-of-day report, all in --out."""
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out 应是文件夹：{out}")
     out.mkdir(parents=True, exist_ok=True)
     day = _day(args.date) if args.date else DEMO_DAY
     now = demo_now(day)
+    _progress("1/5 生成示例登记表 …")
     register = save_workbook(build_register_workbook(demo_rows(day)), out / "售后登记表.xlsx", force=True)
-    report = run_check(register, now)
+    _progress("2/5 校验 …")
+    register_file = read_register(register)
+    report = validate(register_file.raw, now, register_file.policy, register_file.policy_issues)
     write_text(json.dumps(report_json(report, str(register)), ensure_ascii=False, indent=1),
                out / "check.json", force=True)
     write_text(human_report(report, register) + "\n", out / "check.txt", force=True)
+    _progress("3/5 生成单据 …")
+    vouchers, _ = voucher_rows(register_file, report, day)
+    save_workbook(voucher_workbook(vouchers), out / "单据.xlsx", force=True)
+    _progress("4/5 退款表 …")
+    refunds = refund_sheet(report, day)
+    save_workbook(refund_workbook(refunds), out / "退款表.xlsx", force=True)
+    _progress("5/5 日结 …")
+    eod = end_of_day(report, day, refunds)
+    save_workbook(eod_workbook(eod), out / "日结.xlsx", force=True)
+
     counts: dict[str, int] = {}
     for issue in report.issues:
         counts[issue.code] = counts.get(issue.code, 0) + 1
-    print(f"示例登记表（{day:%Y-%m-%d}，{len(report.results)} 条售后）：{register}")
-    print(f"校验时间 {now:%Y-%m-%d %H:%M}，结果：{out / 'check.txt'}、{out / 'check.json'}")
-    for code, count in sorted(counts.items(), key=lambda item: -item[1]):
-        print(f"  {code:28} {count}")
-    print(summary_line(report))
-    register_file = read_register(register)
-    vouchers, _ = voucher_rows(register_file, report, day)
-    save_workbook(voucher_workbook(vouchers), out / "单据.xlsx", force=True)
     expense = sum((v.amount for v in vouchers if v.amount is not None), Decimal("0"))
-    print(f"单据：{len(vouchers)} 行，费用单/空退单合计 {format_money(expense)} 元：{out / '单据.xlsx'}")
-    refunds = refund_sheet(report, day)
-    save_workbook(refund_workbook(refunds), out / "退款表.xlsx", force=True)
-    print(f"退款表：应付 {len(refunds.payable)} 条，合计 {format_money(refunds.overall.total)} 元；"
-          f"待处理 {len(refunds.pending)} 条：{out / '退款表.xlsx'}")
-    for totals in refunds.by_channel:
-        print(f"  {totals.label}：{totals.count} 条，{format_money(totals.total)} 元")
-    print(refunds.reconciliation())
+    print(f"示例的一天 {day:%Y-%m-%d}，{len(report.results)} 条售后，校验时间 {now:%H:%M}，文件在 {out}/")
+    print(f"  校验：{summary_line(report)}（check.txt、check.json）")
+    print("    " + "，".join(f"{code} {count}" for code, count in sorted(counts.items(), key=lambda i: -i[1])))
+    print(f"  单据：{len(vouchers)} 行，费用单/空退单 {format_money(expense)} 元（单据.xlsx）")
+    print(f"  退款表：应付 {len(refunds.payable)} 条 {format_money(refunds.overall.total)} 元"
+          f"（{'，'.join(f'{t.label[3:-1]} {format_money(t.total)}' for t in refunds.by_channel)}），"
+          f"待处理 {len(refunds.pending)} 条；{refunds.reconciliation()}（退款表.xlsx）")
+    print("  " + eod_summary(eod).replace("\n", "\n  ") + "（日结.xlsx）")
     return EXIT_OK
 
 
@@ -261,6 +308,15 @@ def build_parser() -> argparse.ArgumentParser:
     refunds.add_argument("--json", action="store_true")
     refunds.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     refunds.set_defaults(run=cmd_refunds)
+
+    eod = commands.add_parser("eod", help="日结报告：未当天给方案、返现、支出、各客服、快递跟进、错误")
+    eod.add_argument("register")
+    eod.add_argument("--date", help="日期（默认为 --now 的日期）")
+    eod.add_argument("--now", help="判断超时用的当前时间（默认现在）")
+    eod.add_argument("-o", "--out", required=True, help="输出的 .xlsx")
+    eod.add_argument("--json", action="store_true")
+    eod.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    eod.set_defaults(run=cmd_eod)
 
     check = commands.add_parser("check", help="校验登记表：推荐方案、补偿上限、截止时间、所有问题")
     check.add_argument("register")

@@ -15,3 +15,7 @@ End Sub
 Sub BuildRefundSheet()
     RunPython "import addin.classic as c; c.build_refund_sheet()"
 End Sub
+
+Sub EndOfDay()
+    RunPython "import addin.classic as c; c.end_of_day()"
+End Sub

@@ -59,7 +59,8 @@ def payload_from_xlsx(path: Path, clock: datetime | None = None) -> Payload:
                 "total_row_range_address": None, "show_headers": True, "show_totals": False,
                 "table_style": table.tableStyleInfo.name if table.tableStyleInfo else None, "show_autofilter": True,
             })
-        sheets.append({"name": sheet.title, "values": values, "pictures": [], "tables": tables})
+        charts = [{"name": f"Chart {i + 1}", "chart_type": "bar_clustered"} for i, _ in enumerate(sheet._charts)]
+        sheets.append({"name": sheet.title, "values": values, "pictures": [], "tables": tables, "charts": charts})
     return {
         "client": "Office.js",
         "version": xw.__version__,
@@ -104,7 +105,8 @@ class Excel:
         func, position = action["func"], action["sheet_position"]
         if func == "addSheet":
             index, name = action["args"]
-            self.payload["sheets"].insert(index, {"name": name, "values": [[""]], "pictures": [], "tables": []})
+            self.payload["sheets"].insert(index, {"name": name, "values": [[""]], "pictures": [], "tables": [],
+                                                  "charts": []})
         elif func in ("setValues", "setFormula"):
             values = action["values"]
             if func == "setFormula" and values == [["=NOW()"]] and self.clock is not None:
@@ -126,6 +128,16 @@ class Excel:
         elif func == "resizeTable":
             index, address = action["args"]
             self.sheet(position)["tables"][index]["range_address"] = address.replace("$", "")
+        elif func == "addChart":
+            name, chart_type, sheet_name, address = action["args"][:4]
+            self.sheet_named(sheet_name)["charts"].append(
+                {"name": name, "chart_type": chart_type, "source": address.replace("$", "")})
+        elif func == "setChartName":
+            charts = self.sheet(position)["charts"]
+            charts[action["args"][0]]["name"] = action["args"][1]
+        elif func == "setChartSourceData":
+            charts = self.sheet(position)["charts"]
+            charts[action["args"][0]]["source"] = action["args"][2].replace("$", "")
         elif func == "alert":
             self.alerts.append(str(action["args"]))
 

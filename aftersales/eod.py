@@ -1,0 +1,266 @@
+"""End-of-day figures (日结, SPEC §10) for a date and a `now`, and the report's layout as a grid that
+both the standalone workbook and the in-workbook 日结 button render the same way."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from aftersales.checks.clock import cashback_due
+from aftersales.deadlines import cashback_deadline
+from aftersales.issues import Issue, Severity
+from aftersales.refunds import RefundSheet, refund_money, refund_sheet
+from aftersales.taxonomy import CASE_TYPES, MONEY_RESOLUTIONS, case_type_label, resolution_label
+from aftersales.validate import CaseResult, Report
+
+ZERO = Decimal("0.00")
+_PHONE = re.compile(r"1\d{10}")
+
+
+def mask(text: str | None) -> str:
+    """Only the last 4 characters shown: 13800001234 → *******1234 (SPEC §10: the report masks PII)."""
+    if not text:
+        return ""
+    return "*" * max(0, len(text) - 4) + text[-4:]
+
+
+def mask_buyer(buyer: str | None) -> str:
+    """A buyer shown as typed, except phone numbers inside it, masked to their last 4 digits."""
+    return _PHONE.sub(lambda m: mask(m.group(0)), buyer or "")
+
+
+class ListedCase(BaseModel):
+    """A case in one of the report's lists: always its 售后单号 and Excel row."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    case_id: str | None
+    case_type: str
+    agent: str | None
+    buyer: str
+    detail: str
+
+
+class AgentLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    agent: str
+    cases: int
+    overdue: int
+    errors: int
+    warnings: int
+
+
+class EndOfDay(BaseModel):
+    """Everything the team lead needs before going home."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: date
+    now: datetime
+    registered: int
+    solved_same_day: int
+    overdue: tuple[ListedCase, ...]
+    cashback_count: int
+    cashback_sum: Decimal
+    cashback_paid: Decimal
+    cashback_unpaid: tuple[ListedCase, ...]
+    money_by_resolution: tuple[tuple[str, Decimal], ...]
+    money_by_channel: tuple[tuple[str, Decimal], ...]
+    by_case_type: tuple[tuple[str, int], ...]
+    agents: tuple[AgentLine, ...]
+    courier: tuple[ListedCase, ...]
+    held_refunds: tuple[ListedCase, ...]
+    errors: tuple[ListedCase, ...]
+    error_count: int
+    warning_count: int
+
+    @property
+    def solved_pct(self) -> Decimal:
+        if not self.registered:
+            return ZERO
+        share = Decimal(self.solved_same_day * 100) / Decimal(self.registered)
+        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def cashback_unpaid_sum(self) -> Decimal:
+        return self.cashback_sum - self.cashback_paid
+
+    @property
+    def money_out(self) -> Decimal:
+        return sum((amount for _, amount in self.money_by_resolution), ZERO)
+
+    @property
+    def needs_action(self) -> int:
+        """Things to do before going home: overdue cases, unpaid cashback, errors."""
+        return len(self.overdue) + len(self.cashback_unpaid) + self.error_count
+
+
+def _listed(result: CaseResult, detail: str) -> ListedCase:
+    case = result.case
+    kind = case_type_label(case.case_type) if case.case_type else "（未填类型）"
+    return ListedCase(row=case.row, case_id=case.case_id, case_type=kind, agent=case.agent,
+                      buyer=mask_buyer(case.buyer), detail=detail)
+
+
+def _registered_on(result: CaseResult, day: date) -> bool:
+    return result.case.registered_at is not None and result.case.registered_at.date() == day
+
+
+def end_of_day(report: Report, day: date, refunds: RefundSheet | None = None) -> EndOfDay:
+    """The day's figures from a validated register (`report.now` is the moment of the check)."""
+    policy = report.policy
+    results = report.results
+    by_row = {result.case.row: result for result in results}
+    today = [r for r in results if _registered_on(r, day)]
+    solved = [r for r in today if r.deadline and r.case.resolved_at and r.case.resolved_at <= r.deadline]
+    overdue = [_listed(r, f"截止 {r.deadline:%m-%d %H:%M}") for r in results if r.overdue and r.deadline]
+
+    due = [r for r in results if cashback_due(r.case, policy) and r.case.resolved_at
+           and cashback_deadline(r.case.resolved_at, policy).date() == day]
+    cash = [(r, refund_money(r.case)) for r in due]
+    unpaid = [_listed(r, f"{r.case.refund_channel} {money:.2f} 元，收款账号 {mask(r.case.payee_account)}")
+              for r, money in cash if r.case.paid_at is None]
+
+    money_out = [r for r in results if r.case.resolved_at and r.case.resolved_at.date() == day
+                 and (r.case.resolution in MONEY_RESOLUTIONS or r.case.freight_refund)]
+    by_resolution: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    by_channel: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for r in money_out:
+        money = refund_money(r.case) + (r.case.freight_refund or ZERO)
+        label = resolution_label(r.case.resolution) if r.case.resolution in MONEY_RESOLUTIONS else "退运费"
+        by_resolution[label] += money
+        by_channel[r.case.refund_channel or "（未填退款方式）"] += money
+
+    kinds = Counter(case_type_label(r.case.case_type) for r in today if r.case.case_type)
+    issues_by_row: dict[int, list[Issue]] = defaultdict(list)
+    for issue in report.issues:
+        if issue.sheet == report.sheet and issue.row is not None:
+            issues_by_row[issue.row].append(issue)
+    agents: dict[str, list[CaseResult]] = defaultdict(list)
+    for r in today:
+        agents[r.case.agent or "（未填客服）"].append(r)
+    agent_lines = tuple(
+        AgentLine(
+            agent=name, cases=len(rows), overdue=sum(1 for r in rows if r.overdue),
+            errors=sum(1 for r in rows for i in issues_by_row[r.case.row] if i.severity is Severity.ERROR),
+            warnings=sum(1 for r in rows for i in issues_by_row[r.case.row] if i.severity is Severity.WARNING),
+        )
+        for name, rows in sorted(agents.items())
+    )
+    courier = [
+        _listed(r, f"{r.case.liable_party or '责任待定'}；{r.case.status or '待处理'}")
+        for r in results
+        if r.recommendation and r.recommendation.courier_claim
+        and (_registered_on(r, day) or r.case.is_open)
+    ]
+    refunds = refunds or refund_sheet(report, day)
+    held = [_listed(by_row[row.row], row.reason) for row in refunds.pending if row.row in by_row]
+    error_issues = [i for i in report.issues if i.severity is Severity.ERROR]
+    errors = []
+    for issue in error_issues:
+        result = by_row.get(issue.row or -1) if issue.sheet == report.sheet else None
+        if result is not None:
+            errors.append(_listed(result, f"{issue.column or ''} {issue.field or ''}：[{issue.code}] {issue.message}"))
+        else:
+            errors.append(ListedCase(row=issue.row or 0, case_id=None, case_type=issue.sheet, agent=None, buyer="",
+                                     detail=f"[{issue.code}] {issue.message}"))
+    return EndOfDay(
+        day=day, now=report.now, registered=len(today), solved_same_day=len(solved), overdue=tuple(overdue),
+        cashback_count=len(cash), cashback_sum=sum((m for _, m in cash), ZERO),
+        cashback_paid=sum((m for r, m in cash if r.case.paid_at is not None), ZERO), cashback_unpaid=tuple(unpaid),
+        money_by_resolution=tuple(sorted(by_resolution.items())), money_by_channel=tuple(sorted(by_channel.items())),
+        by_case_type=tuple((c.label, kinds.get(c.label, 0)) for c in CASE_TYPES), agents=agent_lines,
+        courier=tuple(courier), held_refunds=tuple(held), errors=tuple(errors),
+        error_count=report.errors, warning_count=report.warnings,
+    )
+
+
+# --- the report as a grid ---------------------------------------------------------------------------
+
+CASE_LIST_HEADERS = ("售后单号", "行", "售后类型", "客服", "买家", "说明")
+
+
+@dataclass
+class Grid:
+    """The 日结 sheet as rows of cells, with what the renderers add on top.
+
+    Rows are 1-based in `links`, `alarms`, `headings` and the chart ranges, as Excel shows them.
+    """
+
+    rows: list[list[object]] = field(default_factory=list)
+    links: dict[int, int] = field(default_factory=dict)
+    """Sheet row of a listed case → its register row (the 售后单号 cell links there)."""
+    alarms: list[int] = field(default_factory=list)
+    """Rows that need action before going home (emphasised)."""
+    headings: list[int] = field(default_factory=list)
+    charts: list[tuple[str, int, int]] = field(default_factory=list)
+    """(title, first data row, last data row) of two-column tables to chart (label, value)."""
+
+    def add(self, *cells: object) -> int:
+        self.rows.append(list(cells))
+        return len(self.rows)
+
+    def heading(self, text: str) -> None:
+        self.add()
+        self.headings.append(self.add(text))
+
+    def case_list(self, title: str, cases: tuple[ListedCase, ...], alarm: bool) -> None:
+        self.heading(f"{title}（{len(cases)}）")
+        if not cases:
+            self.add("无")
+            return
+        self.add(*CASE_LIST_HEADERS)
+        for case in cases:
+            row = self.add(case.case_id or "（无单号）", case.row, case.case_type, case.agent or "", case.buyer,
+                           case.detail)
+            self.links[row] = case.row
+            if alarm:
+                self.alarms.append(row)
+
+
+def report_grid(eod: EndOfDay) -> Grid:
+    """The 日结 sheet: headline figures first, then what needs action, then the breakdowns."""
+    grid = Grid()
+    grid.headings.append(grid.add(f"日结 {eod.day:%Y-%m-%d}（截至 {eod.now:%m-%d %H:%M}）"))
+    grid.add("需要下班前处理", eod.needs_action)
+    if eod.needs_action:
+        grid.alarms.append(len(grid.rows))
+    grid.add("今日登记", eod.registered)
+    grid.add("当天给方案", eod.solved_same_day, f"{eod.solved_pct}%")
+    grid.add("超时未给方案", len(eod.overdue))
+    grid.add("今日应返现", eod.cashback_count, eod.cashback_sum)
+    grid.add("已返现", eod.cashback_count - len(eod.cashback_unpaid), eod.cashback_paid)
+    grid.add("未返现", len(eod.cashback_unpaid), eod.cashback_unpaid_sum)
+    grid.add("今日支出（含等待退货的退款）", "", eod.money_out)
+    grid.add("错误 / 警告", eod.error_count, eod.warning_count)
+    grid.case_list("超时未给方案", eod.overdue, alarm=True)
+    grid.case_list("未返现（下班前付给买家）", eod.cashback_unpaid, alarm=True)
+    grid.heading("按售后类型（今日登记）")
+    first = grid.add("售后类型", "条数") + 1
+    for label, count in eod.by_case_type:
+        grid.add(label, count)
+    grid.charts.append(("今日售后类型", first, len(grid.rows)))
+    grid.heading("今日支出：按处理方案")
+    first = grid.add("处理方案", "金额") + 1
+    for label, money in eod.money_by_resolution or (("无", ZERO),):
+        grid.add(label, money)
+    grid.charts.append(("今日支出（元）", first, len(grid.rows)))
+    grid.heading("今日支出：按退款方式")
+    grid.add("退款方式", "金额")
+    for label, money in eod.money_by_channel or (("无", ZERO),):
+        grid.add(label, money)
+    grid.heading("客服（今日登记）")
+    grid.add("客服", "条数", "超时", "错误", "警告")
+    for line in eod.agents:
+        grid.add(line.agent, line.cases, line.overdue, line.errors, line.warnings)
+    grid.case_list("快递跟进（快递责任）", eod.courier, alarm=False)
+    grid.case_list("退款暂缓（待处理）", eod.held_refunds, alarm=False)
+    grid.case_list("错误", eod.errors, alarm=True)
+    return grid
