@@ -57,9 +57,12 @@ def build_cases(
         if column.key in match.positions and (keys is None or column.key in keys)
     ]
     # One plan entry per parsed column: key, cell index, catalogue column, parse cache, parser.
+    # Values that repeat (choices, money, SKUs, agents) are parsed once per run; unique ones
+    # (times, order numbers, free text) are not cached: the cache would only cost memory.
     plan = [
-        (column.key, index, column, {}, _parser_for(column, policy)) for column, index in columns
-    ]  # type: list[tuple[str, int, Column, dict[tuple[type, object], tuple[object, list[Problem]]], Parser]]
+        (column.key, index, column, {} if _repeats(column) else None, _parser_for(column, policy))
+        for column, index in columns
+    ]  # type: list[tuple[str, int, Column, dict[tuple[type, object], tuple[object, list[Problem]]] | None, Parser]]
     cases: list[Case] = []
     issues = header_issues(raw, match)
     case_index = match.positions.get("case_id", -1)
@@ -70,16 +73,19 @@ def build_cases(
         width = len(cells)
         for key, index, column, cache, parser in plan:
             cell = cells[index] if index < width else None
-            if cell is None or cell == "":
+            if cell is None or (cell.__class__ is str and not cell):
                 continue
-            token = (cell.__class__, cell)  # the type too: True == 1 == 1.0, but they parse differently
-            try:
-                parsed = cache.get(token)
-            except TypeError:  # an unhashable cell value
+            parsed: tuple[object, list[Problem]] | None = None
+            if cache is not None:
+                token = (cell.__class__, cell)  # the type too: True == 1 == 1.0, but they parse differently
+                try:
+                    parsed = cache.get(token)
+                    if parsed is None:
+                        parsed = cache[token] = parser(cell)
+                except TypeError:  # an unhashable cell value
+                    parsed = None
+            if parsed is None:
                 parsed = parser(cell)
-            else:
-                if parsed is None:
-                    parsed = cache[token] = parser(cell)
             value, problems = parsed
             if value is not None:
                 values[key] = value
@@ -91,6 +97,13 @@ def build_cases(
         source = SourcePos(sheet, excel_row, letters, match.positions, cells)
         cases.append(_new_case(source, frozenset(invalid) if invalid else _NO_KEYS, values))
     return cases, issues, match
+
+
+_REPEATING_TEXT = frozenset({"platform", "agent", "sku", "received_sku", "approved_by"})
+
+
+def _repeats(column: Column) -> bool:
+    return column.kind in (Kind.CHOICE, Kind.MONEY, Kind.INTEGER) or column.key in _REPEATING_TEXT
 
 
 _NO_KEYS: frozenset[str] = frozenset()

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Concatenate, ParamSpec, TypeVar
 
-from aftersales.taxonomy import ChoiceList, normalise_text
+from aftersales.taxonomy import INVISIBLE, ChoiceList, normalise_text
 
 CENT = Decimal("0.01")
 MAX_MONEY = Decimal(10) ** 12
@@ -82,7 +82,10 @@ def excel_error_of(value: object) -> str | None:
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not normalise_text(value))
+    """None, "", or text of nothing but spaces (incl. full-width) and zero-width characters."""
+    if value is None or value == "":
+        return True
+    return isinstance(value, str) and not value.translate(INVISIBLE).strip()
 
 
 def cell_text(value: object) -> str | None:
@@ -327,6 +330,8 @@ def parse_order_id(value: object, pattern: re.Pattern[str]) -> tuple[str | None,
         return digits, [as_number, format_problem]
     if not isinstance(value, str):
         return cell_text(value), [format_problem]
+    if value.isascii() and value.isdigit():  # the usual clean paste: nothing to normalise
+        return value, ([] if pattern.fullmatch(value) else [format_problem])
     order_id = normalise_order_id(value)
     if not pattern.fullmatch(order_id):
         return order_id or None, [format_problem]

@@ -132,14 +132,14 @@ GOODS_CASES = frozenset(
 
 CASHBACK_CHANNELS = frozenset({"支付宝返现", "千牛红包"})
 
-_INVISIBLE = dict.fromkeys(
+INVISIBLE = dict.fromkeys(
     [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0xFEFF, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E]
 )
 
 
 def normalise_text(text: str) -> str:
     """Trim and fold full-width forms to half-width (NFKC), dropping zero-width characters."""
-    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).strip()
+    return unicodedata.normalize("NFKC", text.translate(INVISIBLE)).strip()
 
 
 class ChoiceList:
