@@ -17,13 +17,13 @@ from typing import Any
 import xlwings as xw
 
 from aftersales.columns import column_letter
+from aftersales.sheets import FORMULA_STARTS
 
 Cell = object
 Matrix = list[list[Any]]
 MAX_COLOURS_PER_CALL = 10_000
 
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 class Formula(str):

@@ -202,9 +202,9 @@ def refund_sheet(report: Report, day: date, batch: str | None = None) -> RefundS
             pending.append(_row(case, None, "；".join(reasons)))
         else:
             payable.append(_row(case, batch))
+    paying = {row.row for row in payable}
     register_total = sum(
-        (refund_money(r.case) + (r.case.freight_refund or ZERO) for r in report.results
-         if r.case.row in {row.row for row in payable}),
+        (refund_money(r.case) + (r.case.freight_refund or ZERO) for r in report.results if r.case.row in paying),
         ZERO,
     )
     return RefundSheet(day=day, batch=batch, payable=tuple(payable), pending=tuple(pending),

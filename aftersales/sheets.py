@@ -29,6 +29,9 @@ PENDING_HEADERS = (*REFUND_HEADERS[1:], "原因")
 LOG_HEADERS = ("时间", "按钮", "摘要")
 """SPEC §2.2: one line per button run."""
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""Text starting with one of these could run as a formula in a spreadsheet: outputs write it as text."""
+
 OUTPUT_GREY = "D9D9D9"
 """Fill of the output columns (written only by the add-in)."""
 

@@ -15,6 +15,7 @@ from aftersales.checks import TIERS, Check
 from aftersales.checks.clock import is_overdue
 from aftersales.checks.context import CheckContext, crashed
 from aftersales.deadlines import solution_deadline
+from aftersales.gcpause import gc_paused
 from aftersales.issues import Issue, Severity, sort_issues
 from aftersales.model import Case, RawRegister
 from aftersales.policy import DEFAULT_POLICY, Policy
@@ -81,6 +82,18 @@ def _recommend_all(cases: Sequence[Case], policy: Policy, sheet: str) -> tuple[d
 
 
 def validate(
+    raw: RawRegister,
+    now: datetime,
+    policy: Policy = DEFAULT_POLICY,
+    extra_issues: Iterable[Issue] = (),
+    tiers: Sequence[str] = ("basic", "across", "clock"),
+) -> Report:
+    """Check every row of the register in one pass (see `_validate`), the GC paused meanwhile."""
+    with gc_paused():
+        return _validate(raw, now, policy, extra_issues, tiers)
+
+
+def _validate(
     raw: RawRegister,
     now: datetime,
     policy: Policy = DEFAULT_POLICY,

@@ -29,7 +29,7 @@ TASKS = {
         "import openpyxl; b = openpyxl.load_workbook(PATH, read_only=True, data_only=True)\n"
         "for row in b['登记表'].iter_rows(values_only=True): pass"
     ),
-    "check": "from workbook.cli import main; main(['check', PATH, '--now', NOW, '--json'])",
+    "check": "from workbook.cli import main; main(['check', PATH, '--now', NOW])",
     "vouchers": "from workbook.cli import main; main(['vouchers', PATH, '--date', DAY, '--now', NOW, '-o', OUT, '--force'])",
     "refunds": "from workbook.cli import main; main(['refunds', PATH, '--date', DAY, '--now', NOW, '-o', OUT, '--force'])",
     "eod": "from workbook.cli import main; main(['eod', PATH, '--date', DAY, '--now', NOW, '-o', OUT, '--force'])",

@@ -138,7 +138,8 @@ def cmd_vouchers(args: argparse.Namespace) -> int:
     report = validate(register.raw, _moment(args.now), register.policy, register.policy_issues)
     rows, unnumbered = voucher_rows(register, report, _day(args.date) if args.date else None)
     save_workbook(voucher_workbook(rows), args.out, force=args.force, inputs=(path,))
-    case_rows = {r.case.row for r in report.results if r.case.case_id in {v.case_id for v in rows}}
+    voucher_cases = {v.case_id for v in rows}
+    case_rows = {r.case.row for r in report.results if r.case.case_id in voucher_cases}
     errors = _errors_in(report, case_rows)
     if args.json:
         print(json.dumps({"register": str(path), "date": args.date, "out": args.out,

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from aftersales.refunds import RefundSheet
 from aftersales.sheets import (
+    FORMULA_STARTS,
     PENDING_HEADERS,
     PENDING_SHEET,
     REFUND_HEADERS,
@@ -27,7 +28,6 @@ from aftersales.sheets import (
 from aftersales.vouchers import Voucher
 
 MONEY_FORMAT = "¥#,##0.00"
-FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER_FONT = Font(bold=True)
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 MONEY_HEADERS = frozenset({"金额", "退款金额", "退运费", "合计"})

@@ -27,6 +27,7 @@ from aftersales.issues import CATALOGUE, SEVERITY_LABEL
 from aftersales.policy import DEFAULT_POLICY, PARAMS, DamageBasis, PolicyParam
 from aftersales.sheets import (
     EOD_SHEET,
+    FORMULA_STARTS,
     HELP_SHEET,
     LOG_HEADERS,
     LOG_SHEET,
@@ -118,6 +119,9 @@ def _register_sheet(sheet: Worksheet, rows: Iterable[Mapping[str, object]]) -> N
     for values in rows:
         sheet.append([values.get(column.key) for column in COLUMNS])
         count += 1
+        for cell in sheet[count + 1]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type, cell.quotePrefix = "s", True  # text a person typed, never a formula
     last_row = max(count, FORMATTED_ROWS) + 1
     for index, column in enumerate(COLUMNS):
         letter = column_letter(index)

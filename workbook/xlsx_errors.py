@@ -1,8 +1,10 @@
-"""Find Excel error cells (#N/A, #VALUE!, …) in an .xlsx sheet.
+"""Find Excel error cells (#N/A, #VALUE!, …) in an .xlsx sheet, and formulas nobody calculated.
 
 python-calamine reads error cells as '' like blanks (shared/research/clients.md), so the reader
-scans the sheet's XML for cells of type "e" and puts the errors back. The scan streams the part in
-chunks and costs little: most sheets have no `t="e"` at all.
+scans the sheet's XML for cells of type "e" and puts the errors back. A formula saved without a
+cached value (files written by scripts, never opened in Excel) also reads as '': it is flagged as
+NOT_CALCULATED rather than taken for a blank. The scan streams the part in chunks and costs little:
+most sheets have no `t="e"` and no formulas at all.
 """
 
 from __future__ import annotations
@@ -10,13 +12,18 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)\bt=[\"']e[\"']([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
 _REF = re.compile(rb"\br=[\"']([A-Z]{1,3})(\d+)[\"']")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CHUNK = 1 << 22
+NOT_CALCULATED = "#未计算"
+"""Stands in for a formula cell without a cached value (reported like an error value)."""
 
 
 def _local(tag: str) -> str:
@@ -60,18 +67,66 @@ def _scan(data: bytes, found: dict[tuple[int, int], str]) -> None:
         found[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = code
 
 
+def _scan_formulas(data: bytes, found: dict[tuple[int, int], str]) -> None:
+    """Formula cells saved without a value (no <v>, or an empty one)."""
+    for match in _CELL.finditer(data):
+        body = match.group(2) or b""
+        if not _FORMULA.search(body):
+            continue
+        value = _VALUE.search(body)
+        if value is not None and value.group(1):
+            continue
+        ref = _REF.search(match.group(1))
+        if ref is not None:
+            found.setdefault((int(ref.group(2)) - 1, _column_index(ref.group(1))), NOT_CALCULATED)
+
+
 def _last_cell_start(buffer: bytes) -> int:
     return max(buffer.rfind(b"<c "), buffer.rfind(b":c "), buffer.rfind(b"<row"))
 
 
-def error_cells(path: str, sheet_name: str) -> dict[tuple[int, int], str]:
-    """{(0-based row, 0-based column): error code} of the sheet's error cells; {} when not an xlsx."""
-    found: dict[tuple[int, int], str] = {}
+@dataclass
+class SheetScan:
+    """What one streaming pass over a sheet's XML found."""
+
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    """{(0-based row, 0-based column): error code}: error cells and formulas without a value."""
+    values: int = 0
+    """Cells holding a value."""
+    last_value_row: int = 0
+    """Excel row of the last cell holding a value (formatting-only rows do not count)."""
+
+
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br=["\'](\d+)["\']')
+
+
+def _scan_part(data: bytes, scan: SheetScan) -> None:
+    if b'"e"' in data or b"'e'" in data:
+        _scan(data, scan.errors)
+    if b"<f" in data or b":f" in data:
+        _scan_formulas(data, scan.errors)
+    values = data.count(b"<v>") + data.count(b":v>") // 2 + data.count(b"<is>")
+    if values:
+        scan.values += values
+        last = max(data.rfind(b"<v>"), data.rfind(b"<is>"), data.rfind(b":v>"))
+        cell_start = max(data.rfind(b"<c ", 0, last), data.rfind(b":c ", 0, last))
+        ref = _REF.search(data, cell_start, last) if cell_start >= 0 else None
+        if ref is not None:
+            scan.last_value_row = max(scan.last_value_row, int(ref.group(2)))
+        else:  # cells without a reference: the row element says where they are
+            row = _ROW_REF.search(data, max(0, data.rfind(b"row", 0, last) - 4), last)
+            if row is not None:
+                scan.last_value_row = max(scan.last_value_row, int(row.group(1)))
+
+
+def scan_sheet(path: str, sheet_name: str) -> SheetScan:
+    """One streaming pass over the sheet's XML (constant memory, however big the sheet)."""
+    scan = SheetScan()
     try:
         with zipfile.ZipFile(path) as archive:
             part = sheet_part(archive, sheet_name)
             if part is None:
-                return found
+                return scan
             with archive.open(part) as stream:
                 carry = b""
                 while chunk := stream.read(_CHUNK):
@@ -81,10 +136,14 @@ def error_cells(path: str, sheet_name: str) -> dict[tuple[int, int], str]:
                         carry = buffer
                         continue
                     head, carry = buffer[:cut], buffer[cut:]
-                    if b'"e"' in head or b"'e'" in head:
-                        _scan(head, found)
+                    _scan_part(head, scan)
                 if carry:
-                    _scan(carry, found)
+                    _scan_part(carry, scan)
     except (zipfile.BadZipFile, KeyError, OSError):
-        return found
-    return found
+        return scan
+    return scan
+
+
+def error_cells(path: str, sheet_name: str) -> dict[tuple[int, int], str]:
+    """{(0-based row, 0-based column): error code} of the sheet's error cells; {} when not an xlsx."""
+    return scan_sheet(path, sheet_name).errors
