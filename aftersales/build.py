@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from datetime import datetime
 from typing import Any
 
 from aftersales.cells import (
@@ -19,7 +20,9 @@ from aftersales.columns import INPUT_COLUMNS, Column, HeaderMatch, Kind, column_
 from aftersales.issues import Issue, make_issue
 from aftersales.model import Case, RawRegister, SourcePos
 from aftersales.policy import DEFAULT_POLICY, Policy
-from aftersales.taxonomy import CaseType, Resolution
+from aftersales.taxonomy import INVISIBLE, CaseType, Resolution
+
+INVISIBLE_ENDS = frozenset(map(chr, INVISIBLE))
 
 _EXPECTED_NUMBER = {Kind.MONEY: "金额数字，如 12.50（可带 ¥ 或 元）"}
 
@@ -125,10 +128,39 @@ def _new_case(source: SourcePos, invalid: frozenset[str], values: dict[str, Any]
 Parser = Callable[[object], tuple[object, list[Problem]]]
 
 
+_FINE: list[Problem] = []
+"""The (shared, never changed) empty problem list of a good cell."""
+
+
 def _single(parse: Callable[[object], tuple[object, Problem | None]]) -> Parser:
     def run(cell: object) -> tuple[object, list[Problem]]:
         value, problem = parse(cell)
-        return value, [] if problem is None else [problem]
+        return value, _FINE if problem is None else [problem]
+
+    return run
+
+
+def _datetime_parser() -> Parser:
+    general = _single(parse_datetime)
+
+    def run(cell: object) -> tuple[object, list[Problem]]:
+        # The usual case, a date cell the reader already made a datetime: nothing to parse.
+        if cell.__class__ is datetime and not cell.microsecond and cell.tzinfo is None:
+            return cell, _FINE
+        return general(cell)
+
+    return run
+
+
+def _text_parser() -> Parser:
+    general = _single(parse_text)
+
+    def run(cell: object) -> tuple[object, list[Problem]]:
+        if cell.__class__ is str:
+            text = cell.strip()
+            if text and text[0] != "#" and text[-1] not in INVISIBLE_ENDS:
+                return text, _FINE  # plain text: no Excel error, nothing invisible at the ends
+        return general(cell)
 
     return run
 
@@ -140,7 +172,7 @@ def _parser_for(column: Column, policy: Policy) -> Parser:
         minimum = column.minimum
         return _single(lambda cell: parse_integer(cell, minimum))
     if column.kind is Kind.DATETIME:
-        return _single(parse_datetime)
+        return _datetime_parser()
     if column.kind is Kind.CHOICE:
         choices = column.choices
         assert choices is not None
@@ -148,13 +180,13 @@ def _parser_for(column: Column, policy: Policy) -> Parser:
 
         def choice(cell: object) -> tuple[object, list[Problem]]:
             code, problem = parse_choice(cell, choices)
-            return (None if code is None else as_enum(code)), [] if problem is None else [problem]
+            return (None if code is None else as_enum(code)), _FINE if problem is None else [problem]
 
         return choice
     if column.kind is Kind.ORDER_ID:
         pattern = policy.order_id_regex
         return lambda cell: parse_order_id(cell, pattern)
-    return _single(parse_text)
+    return _text_parser()
 
 
 def _cell_issue(

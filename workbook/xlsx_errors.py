@@ -95,6 +95,8 @@ class SheetScan:
     """Cells holding a value."""
     last_value_row: int = 0
     """Excel row of the last cell holding a value (formatting-only rows do not count)."""
+    counting: bool = True
+    """False when the sheet's <dimension> already shows it is small: values are not counted then."""
 
 
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br=["\'](\d+)["\']')
@@ -105,7 +107,7 @@ def _scan_part(data: bytes, scan: SheetScan) -> None:
         _scan(data, scan.errors)
     if b"<f" in data or b":f" in data:
         _scan_formulas(data, scan.errors)
-    values = data.count(b"<v>") + data.count(b":v>") // 2 + data.count(b"<is>")
+    values = (data.count(b"<v>") + data.count(b":v>") // 2 + data.count(b"<is>")) if scan.counting else 0
     if values:
         scan.values += values
         last = max(data.rfind(b"<v>"), data.rfind(b"<is>"), data.rfind(b":v>"))
@@ -119,8 +121,15 @@ def _scan_part(data: bytes, scan: SheetScan) -> None:
                 scan.last_value_row = max(scan.last_value_row, int(row.group(1)))
 
 
-def scan_sheet(path: str, sheet_name: str) -> SheetScan:
-    """One streaming pass over the sheet's XML (constant memory, however big the sheet)."""
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref=["\'][A-Z]{1,3}\d+(?::[A-Z]{1,3}(\d+))?["\']')
+
+
+def scan_sheet(path: str, sheet_name: str, extent_above: int = 0) -> SheetScan:
+    """One streaming pass over the sheet's XML (constant memory, however big the sheet).
+
+    Values are counted (for `values` / `last_value_row`) only when the sheet's <dimension> is
+    missing or reaches beyond `extent_above` rows: a small sheet needs no extent check.
+    """
     scan = SheetScan()
     try:
         with zipfile.ZipFile(path) as archive:
@@ -129,7 +138,13 @@ def scan_sheet(path: str, sheet_name: str) -> SheetScan:
                 return scan
             with archive.open(part) as stream:
                 carry = b""
+                first = True
                 while chunk := stream.read(_CHUNK):
+                    if first:
+                        first = False
+                        dimension = _DIMENSION.search(chunk[:4096])
+                        if dimension is not None and int(dimension.group(1) or 1) <= extent_above:
+                            scan.counting = False
                     buffer = carry + chunk
                     cut = _last_cell_start(buffer)
                     if cut <= 0:
