@@ -157,8 +157,3 @@ def scan_sheet(path: str, sheet_name: str, extent_above: int = 0) -> SheetScan:
     except (zipfile.BadZipFile, KeyError, OSError):
         return scan
     return scan
-
-
-def error_cells(path: str, sheet_name: str) -> dict[tuple[int, int], str]:
-    """{(0-based row, 0-based column): error code} of the sheet's error cells; {} when not an xlsx."""
-    return scan_sheet(path, sheet_name).errors

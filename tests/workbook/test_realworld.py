@@ -16,7 +16,7 @@ import pytest
 
 from workbook.cli import main
 from workbook.reader import RegisterError, read_register
-from workbook.xlsx_errors import error_cells
+from workbook.xlsx_errors import scan_sheet
 
 REALWORLD = Path(__file__).resolve().parents[2].parent / "shared" / "realworld-xlsx"
 FILES = sorted(REALWORLD.glob("*.xlsx"))
@@ -84,7 +84,7 @@ def test_error_cells_written_by_excel_are_found() -> None:
     if not path.exists():
         _require_files()
         pytest.skip(f"{path.name} missing")
-    found = error_cells(str(path), "Feuil1")
+    found = scan_sheet(str(path), "Feuil1").errors
     assert found == {
         (0, 0): "#DIV/0!", (1, 0): "#NAME?", (2, 0): "#VALUE!", (3, 0): "#NULL!",
         (4, 0): "#REF!", (5, 0): "#NUM!", (6, 0): "#N/A",
