@@ -293,32 +293,21 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     new.set_defaults(run=cmd_new)
 
-    vouchers = commands.add_parser("vouchers", help="生成单据（出库单冲单、补出库单、退货单、费用单、空退单转费用单）")
-    vouchers.add_argument("register")
-    vouchers.add_argument("--date", help="只要这一天给出方案的售后（默认全部）")
-    vouchers.add_argument("--now", help="校验用的当前时间（默认现在）")
-    vouchers.add_argument("-o", "--out", required=True, help="输出的 .xlsx")
-    vouchers.add_argument("--json", action="store_true")
-    vouchers.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
-    vouchers.set_defaults(run=cmd_vouchers)
-
-    refunds = commands.add_parser("refunds", help="财务退款/返现表（退款表 + 待处理）")
-    refunds.add_argument("register")
-    refunds.add_argument("--date", required=True, help="方案日期，如 2026-11-21")
-    refunds.add_argument("--now", help="校验用的当前时间（默认现在）")
-    refunds.add_argument("-o", "--out", required=True, help="输出的 .xlsx")
-    refunds.add_argument("--json", action="store_true")
-    refunds.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
-    refunds.set_defaults(run=cmd_refunds)
-
-    eod = commands.add_parser("eod", help="日结报告：未当天给方案、返现、支出、各客服、快递跟进、错误")
-    eod.add_argument("register")
-    eod.add_argument("--date", help="日期（默认为 --now 的日期）")
-    eod.add_argument("--now", help="判断超时用的当前时间（默认现在）")
-    eod.add_argument("-o", "--out", required=True, help="输出的 .xlsx")
-    eod.add_argument("--json", action="store_true")
-    eod.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
-    eod.set_defaults(run=cmd_eod)
+    # The three commands that write a workbook share their arguments (SPEC §11).
+    for name, help_text, date_help, date_required, run_command in (
+        ("vouchers", "生成单据（出库单冲单、补出库单、退货单、费用单、空退单转费用单）",
+         "只要这一天给出方案的售后（默认全部）", False, cmd_vouchers),
+        ("refunds", "财务退款/返现表（退款表 + 待处理）", "方案日期，如 2026-11-21", True, cmd_refunds),
+        ("eod", "日结报告：未当天给方案、返现、支出、各客服、快递跟进、错误", "日期（默认为 --now 的日期）", False, cmd_eod),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("register")
+        command.add_argument("--date", required=date_required, help=date_help)
+        command.add_argument("--now", help="判断超时用的当前时间（默认现在）")
+        command.add_argument("-o", "--out", required=True, help="输出的 .xlsx")
+        command.add_argument("--json", action="store_true", help="输出 JSON")
+        command.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+        command.set_defaults(run=run_command)
 
     check = commands.add_parser("check", help="校验登记表：推荐方案、补偿上限、截止时间、所有问题")
     check.add_argument("register")
