@@ -46,7 +46,7 @@ from aftersales.sheets import (
     VOUCHER_SHEET,
 )
 from aftersales.validate import Report, validate
-from aftersales.vouchers import POSTED, parse_voucher_rows, regenerate, vouchers_only
+from aftersales.vouchers import POSTED, Voucher, parse_voucher_rows, regenerate, vouchers_only
 
 COLOUR_OF = {Severity.ERROR: ERROR_COLOUR, Severity.WARNING: WARNING_COLOUR}
 OUTPUT_KEYS = tuple(column.key for column in OUTPUT_COLUMNS)
@@ -410,11 +410,11 @@ def _checked(session: Session) -> Report:
 
 
 def replace_rows(io: BookIO, sheet: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
-                 keep_identical: Sequence[Sequence[object]] = ()) -> None:
+                 keep_identical: Sequence[Sequence[object]] = (), top: int = 1, left: int = 1) -> None:
     """Make `sheet` hold the header and `rows` (creating it when missing), in one write from the
     first row that differs from `keep_identical` (rows already right are not rewritten); rows left
-    over below are blanked. Only the header's columns are written: a column someone added beside
-    them (过账人, 备注 …) is left alone."""
+    over below are blanked. Only the header's columns are written, from the header's own cell
+    (`top`, `left`, 1-based): a title above it or a column someone added beside it stays."""
     if sheet not in io.sheet_names():
         io.add_sheet(sheet)
     old = io.values(sheet)
@@ -425,23 +425,36 @@ def replace_rows(io: BookIO, sheet: str, headers: Sequence[str], rows: Sequence[
     start = same + 1 if same else 0  # sheet index of the first row to write (0 = header)
     width = len(headers)
     block = [(line + [""] * (width - len(line)))[:width] for line in table[start:]]
-    block += [[""] * width] * max(0, len(old) - len(table))
-    io.write(sheet, start + 1, 1, block)
+    block += [[""] * width] * max(0, len(old) - (top - 1) - len(table))
+    io.write(sheet, top + start, left, block)
 
 
 def voucher_action(session: Session) -> str:
     io = session.io
     report = _checked(session)
     cases = [result.case for result in report.results]
-    existing = parse_voucher_rows(io.values(VOUCHER_SHEET)) if VOUCHER_SHEET in io.sheet_names() else []
+    values = io.values(VOUCHER_SHEET) if VOUCHER_SHEET in io.sheet_names() else []
+    top, left = _header_cell(values, VOUCHER_HEADERS[0])
+    width = len(VOUCHER_HEADERS)
+    typed = [(list(line[left : left + width]) + [""] * width)[:width] for line in values[top + 1 :]]
+    existing = parse_voucher_rows(values)
     solved = [c for c in cases if c.resolution is not None]
     # Every case in the register: one whose 处理方案 was removed loses its drafts (posted ones reversed).
     scope = {c.case_id for c in cases if c.case_id}
     sheet = regenerate(cases, existing, scope)
     if sheet != existing or VOUCHER_SHEET not in io.sheet_names():
-        blank = [""] * len(VOUCHER_HEADERS)
-        lines = [blank if v is None else v.row() for v in sheet]
-        replace_rows(io, VOUCHER_SHEET, VOUCHER_HEADERS, lines, [blank if v is None else v.row() for v in existing])
+        blank = [""] * width
+
+        def line(index: int, voucher: Voucher | None) -> list[object]:
+            if voucher is not None:
+                return voucher.row()
+            # A line that was not a voucher (a total, a note someone typed) keeps what it holds.
+            was_voucher = index < len(existing) and existing[index] is not None
+            return blank if was_voucher or index >= len(typed) else typed[index]
+
+        lines = [line(i, v) for i, v in enumerate(sheet)]
+        before = [line(i, v) for i, v in enumerate(existing)]
+        replace_rows(io, VOUCHER_SHEET, VOUCHER_HEADERS, lines, before, top=top + 1, left=left + 1)
     vouchers = vouchers_only(sheet)
     posted = sum(1 for v in vouchers if v.status == POSTED)
     reversals = sum(1 for v in vouchers if v.reverses and v.status != POSTED)
@@ -457,7 +470,7 @@ def refund_action(session: Session) -> str:
     io = session.io
     report = _checked(session)
     day = session.now.date()
-    sheet = refund_sheet(report, day)
+    sheet = refund_sheet(report, day, every_day=True)  # a case becomes payable when its goods are back
     ledger_rows = io.values(REFUND_SHEET) if REFUND_SHEET in io.sheet_names() else []
     update = ledger_update(sheet, parse_ledger(ledger_rows))
     if REFUND_SHEET not in io.sheet_names() or not records_header(ledger_rows):
@@ -468,13 +481,15 @@ def refund_action(session: Session) -> str:
     if update.new:
         last = max((i for i, row in enumerate(ledger_rows) if any(v not in (None, "") for v in row)), default=0)
         io.write(REFUND_SHEET, last + 2, 1, [row.values() for row in update.new])
-    replace_rows(io, PENDING_SHEET, PENDING_HEADERS, [row.values(with_batch=False) for row in sheet.pending])
+    exported = {entry.case_id for entry in parse_ledger(ledger_rows)}
+    pending = [row for row in sheet.pending if row.case_id not in exported]
+    replace_rows(io, PENDING_SHEET, PENDING_HEADERS, [row.values(with_batch=False) for row in pending])
     if update.new:
         paid = sum((row.total for row in update.new), Decimal("0"))
         summary = f"批次 {update.batch}：{len(update.new)} 条，合计 {format_money(paid)} 元"
     else:
         summary = f"{day:%Y-%m-%d} 没有新的可付款售后，退款表未追加"
-    summary += f"；待处理 {len(sheet.pending)} 条；{sheet.reconciliation()}"
+    summary += f"；待处理 {len(pending)} 条；{sheet.reconciliation()}"
     if update.changed:
         changed = "、".join(
             f"{row.case_id}（已导出 {format_money(entry.total)}，现在 {format_money(row.total)}）"
@@ -483,6 +498,15 @@ def refund_action(session: Session) -> str:
         summary += f"；错误：已导出的售后金额变了，不会再次付款，请财务核对：{changed}"
         io.alert(summary, title="退款表")
     return summary
+
+
+def _header_cell(rows: Sequence[Sequence[object]], first_header: str) -> tuple[int, int]:
+    """0-based (row, column) of a sheet's header cell within its first 11 rows; (0, 0) when absent."""
+    for index, row in enumerate(rows[:11]):
+        for column, value in enumerate(row):
+            if isinstance(value, str) and value.strip() == first_header:
+                return index, column
+    return 0, 0
 
 
 def records_header(rows: Sequence[Sequence[object]]) -> bool:
@@ -508,7 +532,8 @@ def eod_action(session: Session) -> str:
     for number, cells in enumerate(grid.rows, start=1):
         line = (list(cells) + [""] * EOD_COLUMNS)[:EOD_COLUMNS]
         if number in grid.links and line[0]:
-            target = f"#'{register}'!A{grid.links[number]}"
+            sheet_name = register.replace("'", "''")  # quoted sheet name; then "" inside the string
+            target = f"#'{sheet_name}'!A{grid.links[number]}".replace('"', '""')
             label = str(line[0]).replace('"', '""')
             line[0] = Formula(f'=HYPERLINK("{target}","{label}")')
         lines.append(line)

@@ -152,10 +152,9 @@ def parse_money(value: object) -> tuple[Decimal | None, Problem | None]:
         amount = _money_from_text(value)
     if amount is None or abs(amount) >= MAX_MONEY:
         return None, Problem("invalid-number")
-    amount = cents(amount)
     if amount < 0:
         return None, Problem("negative-amount")
-    return amount, None
+    return +cents(amount), None  # unary plus: -0.00 becomes 0.00
 
 
 def _money_from_text(value: str) -> Decimal | None:

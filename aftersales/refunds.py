@@ -129,9 +129,9 @@ def batch_number(day: date, sequence: int) -> str:
     return f"FK{day:%Y%m%d}-{sequence:02d}"
 
 
-def is_covered(case: Case, day: date) -> bool:
-    """Cases on the day's sheet: a money resolution or a freight refund, resolved that day."""
-    if case.resolved_at is None or case.resolved_at.date() != day:
+def is_covered(case: Case, day: date | None) -> bool:
+    """Cases on the sheet: a money resolution or a freight refund, resolved on `day` (any day: None)."""
+    if case.resolved_at is None or (day is not None and case.resolved_at.date() != day):
         return False
     return case.resolution in MONEY_RESOLUTIONS or bool(case.freight_refund)
 
@@ -185,8 +185,12 @@ def _row(case: Case, batch: str | None, reason: str = "") -> RefundRow:
     )
 
 
-def refund_sheet(report: Report, day: date, batch: str | None = None) -> RefundSheet:
-    """The refund sheet of `day` from a validated register (the CLI export: one batch `-01`)."""
+def refund_sheet(report: Report, day: date, batch: str | None = None, every_day: bool = False) -> RefundSheet:
+    """The refund sheet of `day` from a validated register (the CLI export: one batch `-01`).
+
+    `every_day`: cases solved on any day (the workbook's ledger: a return solved on Monday whose
+    goods arrive on Thursday is paid in Thursday's batch).
+    """
     batch = batch or batch_number(day, 1)
     issues: dict[int, list[Issue]] = defaultdict(list)
     for issue in report.issues:
@@ -195,7 +199,7 @@ def refund_sheet(report: Report, day: date, batch: str | None = None) -> RefundS
     payable, pending = [], []
     for result in report.results:
         case = result.case
-        if not is_covered(case, day):
+        if not is_covered(case, None if every_day else day):
             continue
         reasons = hold_reasons(case, issues.get(case.row, []))
         if reasons:

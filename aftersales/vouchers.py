@@ -225,7 +225,10 @@ def parse_voucher_rows(rows: Sequence[Sequence[object]]) -> list[Slot]:
     """The lines of a 单据 sheet (header first): a Voucher per voucher line, None for an empty or
     unreadable line, so line positions are kept."""
     found: list[Slot] = []
+    last_filled = 0  # trailing empty lines are dropped; a typed line that is no voucher is kept
     for record in records(rows, VOUCHER_HEADERS, keep_blank=True):
+        if any(value not in (None, "") for value in record.values()):
+            last_filled = len(found) + 1
         number, _ = parse_text(record.get("单据号"))
         case_id, _ = parse_text(record.get("售后单号"))
         type_text, _ = parse_text(record.get("单据类型"))
@@ -241,9 +244,7 @@ def parse_voucher_rows(rows: Sequence[Sequence[object]]) -> list[Slot]:
             amount=_signed_money(record.get("金额")), summary=parse_text(record.get("摘要"))[0] or "",
             status=parse_text(record.get("状态"))[0] or DRAFT, reverses=parse_text(record.get("冲销单号"))[0],
         ))
-    while found and found[-1] is None:
-        found.pop()
-    return found
+    return found[:last_filled]
 
 
 def _signed_money(value: object) -> Decimal | None:

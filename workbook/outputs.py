@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -45,6 +45,7 @@ def put(cell: Cell, value: object) -> None:
         cell.value = value
         cell.number_format = "yyyy-mm-dd"
     elif isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # a Word line break (\x0b) cannot be stored in xlsx
         cell.value = value
         cell.data_type = "s"  # openpyxl would store "=…" as a formula
         if value.startswith(FORMULA_STARTS):

@@ -98,7 +98,7 @@ class _Scans:
 
     def __call__(self, sheet: str) -> SheetScan:
         if sheet not in self.found:
-            scan = scan_sheet(os.fspath(self.path), sheet, SPARSE_ROWS) if zipfile.is_zipfile(self.path) else SheetScan()
+            scan = scan_sheet(os.fspath(self.path), sheet) if zipfile.is_zipfile(self.path) else SheetScan()
             if scan.last_value_row > SPARSE_ROWS and scan.values < scan.last_value_row:
                 raise RegisterError(
                     f"工作表「{sheet}」第 {scan.last_value_row} 行还有内容，但中间几乎都是空行：请删除表格下方多余的内容后再试"

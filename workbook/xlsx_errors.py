@@ -21,6 +21,7 @@ _REF = re.compile(rb"\br=[\"']([A-Z]{1,3})(\d+)[\"']")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_STRING_TYPE = re.compile(rb"\bt=[\"']str[\"']")
 _CHUNK = 1 << 22
 NOT_CALCULATED = "#未计算"
 """Stands in for a formula cell without a cached value (reported like an error value)."""
@@ -75,14 +76,19 @@ def _scan_formulas(data: bytes, found: dict[tuple[int, int], str]) -> None:
             continue
         value = _VALUE.search(body)
         if value is not None and value.group(1):
-            continue
+            continue  # calculated
+        if _STRING_TYPE.search(match.group(1)):
+            continue  # a formula that returned "" (saved as t="str" with an empty <v>)
         ref = _REF.search(match.group(1))
         if ref is not None:
             found.setdefault((int(ref.group(2)) - 1, _column_index(ref.group(1))), NOT_CALCULATED)
 
 
 def _last_cell_start(buffer: bytes) -> int:
-    return max(buffer.rfind(b"<c "), buffer.rfind(b":c "), buffer.rfind(b"<row"))
+    prefixed = buffer.rfind(b":c ")
+    if prefixed > 0:
+        prefixed = buffer.rfind(b"<", 0, prefixed)  # the '<' of '<x:c', so the cell is not split
+    return max(buffer.rfind(b"<c "), prefixed, buffer.rfind(b"<row"))
 
 
 @dataclass
@@ -95,8 +101,6 @@ class SheetScan:
     """Cells holding a value."""
     last_value_row: int = 0
     """Excel row of the last cell holding a value (formatting-only rows do not count)."""
-    counting: bool = True
-    """False when the sheet's <dimension> already shows it is small: values are not counted then."""
 
 
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br=["\'](\d+)["\']')
@@ -107,7 +111,7 @@ def _scan_part(data: bytes, scan: SheetScan) -> None:
         _scan(data, scan.errors)
     if b"<f" in data or b":f" in data:
         _scan_formulas(data, scan.errors)
-    values = (data.count(b"<v>") + data.count(b":v>") // 2 + data.count(b"<is>")) if scan.counting else 0
+    values = data.count(b"<v>") + data.count(b":v>") // 2 + data.count(b"<is>") + data.count(b":is>") // 2
     if values:
         scan.values += values
         last = max(data.rfind(b"<v>"), data.rfind(b"<is>"), data.rfind(b":v>"))
@@ -121,15 +125,9 @@ def _scan_part(data: bytes, scan: SheetScan) -> None:
                 scan.last_value_row = max(scan.last_value_row, int(row.group(1)))
 
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref=["\'][A-Z]{1,3}\d+(?::[A-Z]{1,3}(\d+))?["\']')
-
-
-def scan_sheet(path: str, sheet_name: str, extent_above: int = 0) -> SheetScan:
-    """One streaming pass over the sheet's XML (constant memory, however big the sheet).
-
-    Values are counted (for `values` / `last_value_row`) only when the sheet's <dimension> is
-    missing or reaches beyond `extent_above` rows: a small sheet needs no extent check.
-    """
+def scan_sheet(path: str, sheet_name: str) -> SheetScan:
+    """One streaming pass over the sheet's XML (constant memory, however big the sheet). The
+    <dimension> element is not trusted: some writers leave "A1" or a stale range there."""
     scan = SheetScan()
     try:
         with zipfile.ZipFile(path) as archive:
@@ -138,13 +136,7 @@ def scan_sheet(path: str, sheet_name: str, extent_above: int = 0) -> SheetScan:
                 return scan
             with archive.open(part) as stream:
                 carry = b""
-                first = True
                 while chunk := stream.read(_CHUNK):
-                    if first:
-                        first = False
-                        dimension = _DIMENSION.search(chunk[:4096])
-                        if dimension is not None and int(dimension.group(1) or 1) <= extent_above:
-                            scan.counting = False
                     buffer = carry + chunk
                     cut = _last_cell_start(buffer)
                     if cut <= 0:

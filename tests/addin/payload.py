@@ -111,6 +111,8 @@ class Excel:
             values = action["values"]
             if func == "setFormula" and values == [["=NOW()"]] and self.clock is not None:
                 values = [[_office_value(self.clock)]]
+            # Excel keeps a leading apostrophe as the text marker, not as part of the value.
+            values = [[v[1:] if isinstance(v, str) and v.startswith("'") else v for v in line] for line in values]
             self._write(self.sheet(position), action["start_row"], action["start_column"], values)
         elif func == "setRangeColors":
             sheet = self.sheet(position)["name"]
