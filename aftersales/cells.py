@@ -85,7 +85,12 @@ def is_blank(value: object) -> bool:
     """None, "", or text of nothing but spaces (incl. full-width) and zero-width characters."""
     if value is None or value == "":
         return True
-    return isinstance(value, str) and not value.translate(INVISIBLE).strip()
+    if not isinstance(value, str):
+        return False
+    first = value[0]
+    if not first.isspace() and ord(first) not in INVISIBLE:
+        return False  # the usual text: visible from its first character
+    return not value.translate(INVISIBLE).strip()
 
 
 def cell_text(value: object) -> str | None:

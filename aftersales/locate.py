@@ -42,11 +42,17 @@ def register_from_rows(sheet: str, rows: Sequence[Sequence[object]]) -> RawRegis
     found = find_header_row(rows, HEADER_SEARCH_ROWS)
     header_index = found[0] if found else 0
     positions = found[1].positions if found else {}
-    inputs = [index for key, index in positions.items() if key in _INPUT_KEYS]
+    inputs = sorted(index for key, index in positions.items() if key in _INPUT_KEYS)
+
+    def has_input(cells: Sequence[object]) -> bool:
+        width = len(cells)
+        for i in inputs:  # noqa: SIM110 (a plain loop: no generator per row, most rows answer at once)
+            if i < width and not is_blank(cells[i]):
+                return True
+        return False
+
     body = [
-        (index + 1, cells)
-        for index, cells in enumerate(rows[header_index + 1 :], start=header_index + 1)
-        if any(i < len(cells) and not is_blank(cells[i]) for i in inputs)
+        (index + 1, cells) for index, cells in enumerate(rows[header_index + 1 :], start=header_index + 1) if has_input(cells)
     ]
     header = rows[header_index] if rows else []
     return RawRegister(sheet=sheet, header_row=header_index + 1, header=header, rows=body)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from aftersales.locate import HEADER_SEARCH_ROWS, choose_register_sheet, registe
 from aftersales.model import RawRegister
 from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
 from aftersales.sheets import POLICY_SHEET, VOUCHER_SHEET
-from workbook.xlsx_errors import SheetScan, scan_sheet
+from workbook.xlsx_errors import SheetScan, last_value_row, scan_sheet
 
 
 class RegisterError(Exception):
@@ -119,8 +120,19 @@ def _choose_sheet(
         raise RegisterError(
             "找不到登记表：没有名为「登记表」的工作表，其他工作表前 11 行也没有登记表的表头（如 登记时间、订单号、买家）"
         )
-    scans(name)
-    return name, _sheet_rows(book, name)
+    return name, _load_sheet(book, name, scans)
+
+
+def _load_sheet(book: calamine.CalamineWorkbook, name: str, scans: _Scans) -> list[list[object]]:
+    """All rows of a sheet, its XML scanned for error cells meanwhile: python-calamine parses
+    without holding the GIL, so the scan costs no time (measured in benchmarks/). Only a sheet whose
+    last value lies far down waits for the whole scan first, which may refuse it."""
+    if name not in scans.found and last_value_row(os.fspath(scans.path), name) > SPARSE_ROWS:
+        scans(name)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(_sheet_rows, book, name)
+        scans(name)
+        return loading.result()
 
 
 def _restore_errors(rows: list[list[object]], errors: dict[tuple[int, int], str]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -84,11 +85,19 @@ def _scan_formulas(data: bytes, found: dict[tuple[int, int], str]) -> None:
             found.setdefault((int(ref.group(2)) - 1, _column_index(ref.group(1))), NOT_CALCULATED)
 
 
+_PREFIX = re.compile(rb"\w+")
+
+
 def _last_cell_start(buffer: bytes) -> int:
-    prefixed = buffer.rfind(b":c ")
-    if prefixed > 0:
-        prefixed = buffer.rfind(b"<", 0, prefixed)  # the '<' of '<x:c', so the cell is not split
-    return max(buffer.rfind(b"<c "), prefixed, buffer.rfind(b"<row"))
+    plain = max(buffer.rfind(b"<c "), buffer.rfind(b"<row"))
+    # A prefixed cell (<x:c) counts only after the last plain one: no pass over the whole block.
+    colon = buffer.rfind(b":c ", max(plain, 0))
+    while colon > 0:
+        start = buffer.rfind(b"<", 0, colon)  # the '<' of '<x:c', so the cell is not split
+        if start >= 0 and _PREFIX.fullmatch(buffer, start + 1, colon):
+            return max(plain, start)
+        colon = buffer.rfind(b":c ", max(plain, 0), colon)  # ':c ' in some text: look further back
+    return plain
 
 
 @dataclass
@@ -106,6 +115,24 @@ class SheetScan:
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br=["\'](\d+)["\']')
 
 
+def _last_value_row(data: bytes, last: int) -> int:
+    """Excel row of the cell holding the value that ends at `last` (0 when it cannot be placed)."""
+    cell_start = max(data.rfind(b"<c ", 0, last), data.rfind(b":c ", 0, last))
+    ref = _REF.search(data, cell_start, last) if cell_start >= 0 else None
+    if ref is not None:
+        return int(ref.group(2))
+    # cells without a reference: the row element says where they are
+    row = _ROW_REF.search(data, max(0, data.rfind(b"row", 0, last) - 4), last)
+    return int(row.group(1)) if row is not None else 0
+
+
+def _last_value(data: bytes, prefixed: bool = True) -> int:
+    """Where the part's last value element starts (-1: none). `prefixed=False` skips the `x:v`
+    forms, which cost a whole pass each in the usual unprefixed part."""
+    last = max(data.rfind(b"<v>"), data.rfind(b"<is>"))
+    return max(last, data.rfind(b":v>"), data.rfind(b":is>")) if prefixed else last
+
+
 def _scan_part(data: bytes, scan: SheetScan) -> None:
     if b'"e"' in data or b"'e'" in data:
         _scan(data, scan.errors)
@@ -114,26 +141,17 @@ def _scan_part(data: bytes, scan: SheetScan) -> None:
     values = data.count(b"<v>") + data.count(b":v>") // 2 + data.count(b"<is>") + data.count(b":is>") // 2
     if values:
         scan.values += values
-        last = max(data.rfind(b"<v>"), data.rfind(b"<is>"), data.rfind(b":v>"))
-        cell_start = max(data.rfind(b"<c ", 0, last), data.rfind(b":c ", 0, last))
-        ref = _REF.search(data, cell_start, last) if cell_start >= 0 else None
-        if ref is not None:
-            scan.last_value_row = max(scan.last_value_row, int(ref.group(2)))
-        else:  # cells without a reference: the row element says where they are
-            row = _ROW_REF.search(data, max(0, data.rfind(b"row", 0, last) - 4), last)
-            if row is not None:
-                scan.last_value_row = max(scan.last_value_row, int(row.group(1)))
+        scan.last_value_row = max(scan.last_value_row, _last_value_row(data, _last_value(data)))
 
 
-def scan_sheet(path: str, sheet_name: str) -> SheetScan:
-    """One streaming pass over the sheet's XML (constant memory, however big the sheet). The
-    <dimension> element is not trusted: some writers leave "A1" or a stale range there."""
-    scan = SheetScan()
+def _parts(path: str, sheet_name: str) -> Iterator[bytes]:
+    """The sheet's XML in blocks of about _CHUNK bytes, each ending before a cell starts (constant
+    memory however big the sheet); nothing when the file or sheet cannot be opened."""
     try:
         with zipfile.ZipFile(path) as archive:
             part = sheet_part(archive, sheet_name)
             if part is None:
-                return scan
+                return
             with archive.open(part) as stream:
                 carry = b""
                 while chunk := stream.read(_CHUNK):
@@ -143,9 +161,30 @@ def scan_sheet(path: str, sheet_name: str) -> SheetScan:
                         carry = buffer
                         continue
                     head, carry = buffer[:cut], buffer[cut:]
-                    _scan_part(head, scan)
+                    yield head
                 if carry:
-                    _scan_part(carry, scan)
+                    yield carry
     except (zipfile.BadZipFile, KeyError, OSError):
-        return scan
+        return
+
+
+def scan_sheet(path: str, sheet_name: str) -> SheetScan:
+    """One streaming pass over the sheet's XML. The <dimension> element is not trusted: some
+    writers leave "A1" or a stale range there."""
+    scan = SheetScan()
+    for data in _parts(path, sheet_name):
+        _scan_part(data, scan)
     return scan
+
+
+def last_value_row(path: str, sheet_name: str) -> int:
+    """Excel row of the sheet's last cell holding a value: the same as `scan_sheet(…).last_value_row`
+    at a fraction of its cost (searching backwards from each block's end finds it at once)."""
+    last_block, prefixed = b"", None
+    for data in _parts(path, sheet_name):
+        if prefixed is None:
+            data_at = data.find(b"sheetData")
+            prefixed = data_at < 0 or data[data_at - 1] == 0x3A  # <x:sheetData (or unsure: look for both)
+        if _last_value(data, prefixed) >= 0:
+            last_block = data
+    return _last_value_row(last_block, _last_value(last_block)) if last_block else 0
