@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
-from typing import Any
+from itertools import compress, repeat
+from operator import itemgetter
 
 from aftersales.cells import (
     Problem,
@@ -51,6 +52,9 @@ def build_cases(
     """Parse every row of the register into a Case; problems become issues on their cells.
 
     `keys` limits parsing to those columns (the others stay None), for functions that need few.
+    The work goes column by column: a column's cells are taken out at C speed, values that repeat
+    (choices, money, SKUs, agents) are parsed once per distinct value, and only the cells with a
+    problem are visited one by one.
     """
     match = match_headers(raw.header)
     letters = {key: column_letter(index) for key, index in match.positions.items()}
@@ -59,49 +63,40 @@ def build_cases(
         for column in INPUT_COLUMNS
         if column.key in match.positions and (keys is None or column.key in keys)
     ]
-    # One plan entry per parsed column: key, cell index, catalogue column, parse cache, parser.
-    # Values that repeat (choices, money, SKUs, agents) are parsed once per run; unique ones
-    # (times, order numbers, free text) are not cached: the cache would only cost memory.
-    plan = [
-        (column.key, index, column, {} if _repeats(column) else None, _parser_for(column, policy))
-        for column, index in columns
-    ]  # type: list[tuple[str, int, Column, dict[tuple[type, object], tuple[object, list[Problem]]] | None, Parser]]
-    cases: list[Case] = []
-    issues = header_issues(raw, match)
-    case_index = match.positions.get("case_id", -1)
+    row_cells = [cells for _, cells in raw.rows]
+    excel_rows = [row for row, _ in raw.rows]
+    # Cells column by column in one pass (zip stops at the shortest row: later columns are padded).
+    width = min(map(len, row_cells), default=0)
+    transposed = list(zip(*row_cells, strict=False)) if row_cells else []
     sheet = raw.sheet
-    for excel_row, cells in raw.rows:
-        values: dict[str, Any] = {}
-        invalid: set[str] | None = None
-        width = len(cells)
-        for key, index, column, cache, parser in plan:
-            cell = cells[index] if index < width else None
-            if cell is None or (cell.__class__ is str and not cell):
-                continue
-            parsed: tuple[object, list[Problem]] | None = None
-            if cache is not None:
-                token = (cell.__class__, cell)  # the type too: True == 1 == 1.0, but they parse differently
-                try:
-                    parsed = cache.get(token)
-                    if parsed is None:
-                        parsed = cache[token] = parser(cell)
-                except TypeError:  # an unhashable cell value
-                    parsed = None
-            if parsed is None:
-                parsed = parser(cell)
-            value, problems = parsed
-            if value is not None:
-                values[key] = value
-            for problem in problems:
+    case_index = match.positions.get("case_id", -1)
+    found: list[tuple[int, int, Issue]] = []
+    invalid: dict[int, set[str]] = {}
+    parsed_keys: list[str] = []
+    value_columns: list[list[object]] = []
+    for order, (column, index) in enumerate(columns):
+        cells = transposed[index] if index < width else _padded_column(row_cells, index)
+        outcomes = _parse_column(cells, _parser_for(column, policy), _repeats(column))
+        parsed_keys.append(column.key)
+        value_columns.append(list(map(_VALUE, outcomes)))
+        problems = list(map(_PROBLEMS, outcomes))
+        for position in compress(range(len(problems)), problems):
+            for problem in problems[position]:
                 if problem.severity != "warning":
-                    invalid = (invalid or set()) | {key}
-                case_id_cell = cells[case_index] if 0 <= case_index < width else None
-                issues.append(_cell_issue(sheet, excel_row, column, letters, cell, problem, case_id_cell))
-        source = SourcePos(sheet, excel_row, letters, match.positions, cells)
-        cases.append(_new_case(source, frozenset(invalid) if invalid else _NO_KEYS, values))
+                    invalid.setdefault(position, set()).add(column.key)
+                case_id_cell = row_cells[position][case_index] if 0 <= case_index < len(row_cells[position]) else None
+                issue = _cell_issue(sheet, excel_rows[position], column, letters, cells[position], problem, case_id_cell)
+                found.append((position, order, issue))
+    found.sort(key=lambda item: item[:2])  # row by row, columns in catalogue order, as people read
+    issues = header_issues(raw, match) + [issue for _, _, issue in found]
+    sources = [SourcePos(sheet, row, letters, match.positions, cells) for row, cells in raw.rows]
+    cases = _new_cases(parsed_keys, value_columns, sources, invalid)
     return cases, issues, match
 
 
+Parser = Callable[[object], tuple[object, list[Problem]]]
+_VALUE = itemgetter(0)
+_PROBLEMS = itemgetter(1)
 _REPEATING_TEXT = frozenset({"platform", "agent", "sku", "received_sku", "approved_by"})
 
 
@@ -109,27 +104,68 @@ def _repeats(column: Column) -> bool:
     return column.kind in (Kind.CHOICE, Kind.MONEY, Kind.INTEGER) or column.key in _REPEATING_TEXT
 
 
-_NO_KEYS: frozenset[str] = frozenset()
-_CASE_DEFAULTS: dict[str, Any] = {name: None for name in Case.model_fields if name not in ("source", "invalid")}
-
-
-def _new_case(source: SourcePos, invalid: frozenset[str], values: dict[str, Any]) -> Case:
-    """A Case from values the parsers already validated: `model_construct` without its per-field
-    default handling, which dominated the time of a 5,000-row column function."""
-    fields = {**_CASE_DEFAULTS, **values, "source": source, "invalid": invalid}
-    case = Case.__new__(Case)
-    object.__setattr__(case, "__dict__", fields)
-    object.__setattr__(case, "__pydantic_fields_set__", set(values) | {"source", "invalid"})
-    object.__setattr__(case, "__pydantic_extra__", None)
-    object.__setattr__(case, "__pydantic_private__", None)
-    return case
-
-
-Parser = Callable[[object], tuple[object, list[Problem]]]
+def _padded_column(row_cells: list[Sequence[object]], index: int) -> list[object]:
+    return [cells[index] if index < len(cells) else None for cells in row_cells]
 
 
 _FINE: list[Problem] = []
 """The (shared, never changed) empty problem list of a good cell."""
+_BLANK: tuple[object, list[Problem]] = (None, _FINE)
+
+
+def _parse_column(cells: Sequence[object], parser: Parser, repeats: bool) -> list[tuple[object, list[Problem]]]:
+    """(value, problems) of every cell; blank cells (None, "") give (None, [])."""
+    if repeats:
+        try:
+            distinct = set(cells)
+            # {True, 1} is one element: look at every cell's type only when 0/1 values are there.
+            types = set(map(type, cells)) if True in distinct or False in distinct else set()
+            if bool in types and types & {int, float}:
+                # True == 1 == 1.0 but they parse differently: key by type as well.
+                keyed = list(zip(map(type, cells), cells, strict=True))
+                table = {key: parser(key[1]) for key in set(keyed) if not _blank(key[1])}
+                table.update(dict.fromkeys(((type(None), None), (str, "")), _BLANK))
+                return list(map(table.__getitem__, keyed))
+            parsed = {cell: _BLANK if _blank(cell) else parser(cell) for cell in distinct}
+            return list(map(parsed.__getitem__, cells))
+        except TypeError:  # an unhashable cell value: parse cell by cell
+            pass
+    return [_BLANK if cell is None or (cell.__class__ is str and not cell) else parser(cell) for cell in cells]
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (cell.__class__ is str and not cell)
+
+
+_NO_KEYS: frozenset[str] = frozenset()
+_CASE_FIELDS = tuple(name for name in Case.model_fields if name not in ("source", "invalid"))
+
+
+def _new_cases(
+    keys: list[str],
+    value_columns: list[list[object]],
+    sources: list[SourcePos],
+    invalid: dict[int, set[str]],
+) -> list[Case]:
+    """Cases from values the parsers already validated: `model_construct` without its per-field
+    default handling, which dominated the time of a 5,000-row column function."""
+    unparsed = [name for name in _CASE_FIELDS if name not in keys]
+    names = (*keys, *unparsed, "source", "invalid")
+    flags = [_NO_KEYS] * len(sources)
+    for position, bad in invalid.items():
+        flags[position] = frozenset(bad)
+    rows = zip(*value_columns, *(repeat(None, len(sources)) for _ in unparsed), sources, flags, strict=True)
+    fields_set = set(names)  # shared: pydantic copies it before any change
+    new, set_attribute = Case.__new__, object.__setattr__
+    cases: list[Case] = []
+    for values in rows:
+        case = new(Case)
+        set_attribute(case, "__dict__", dict(zip(names, values, strict=True)))
+        set_attribute(case, "__pydantic_fields_set__", fields_set)
+        set_attribute(case, "__pydantic_extra__", None)
+        set_attribute(case, "__pydantic_private__", None)
+        cases.append(case)
+    return cases
 
 
 def _single(parse: Callable[[object], tuple[object, Problem | None]]) -> Parser:

@@ -314,6 +314,8 @@ def normalise_order_id(text: str) -> str:
 
 def parse_order_id(value: object, pattern: re.Pattern[str]) -> tuple[str | None, list[Problem]]:
     """The cleaned order number and every problem with it (a number cell can break the pattern too)."""
+    if value.__class__ is str and value.isdigit() and value.isascii() and pattern.fullmatch(value):
+        return value, []  # the usual clean paste: nothing to normalise, nothing wrong
     if is_blank(value):
         return None, []
     error = _excel_error(value)

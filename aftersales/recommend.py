@@ -16,6 +16,7 @@ from aftersales.deadlines import within_price_protection, within_return_window
 from aftersales.model import Case
 from aftersales.policy import DamageBasis, Policy
 from aftersales.taxonomy import CaseType, Resolution
+from aftersales.trusted import construct
 
 R = Resolution
 ZERO = Decimal("0.00")
@@ -287,14 +288,17 @@ def recommend(case: Case, policy: Policy) -> Recommendation:
         reason = f"缺少{labels}，无法推荐方案：请先补上"
     else:
         reason = row.reason
-    return Recommendation(
-        resolution=row.resolution if row else None,
-        alternatives=row.alternatives if row else (),
-        ceiling=_cap(ceiling, case.paid_amount),
-        freight_ceiling=_cap(freight_ceiling, case.paid_amount),
-        freight_payer=row.freight_payer if row else None,
-        courier_claim=courier,
-        missing=tuple(missing),
-        rule=row.rule if row else "missing-input",
-        reason=reason,
+    return construct(  # every field typed by the table and the parsers: no validation per case
+        Recommendation,
+        {
+            "resolution": row.resolution if row else None,
+            "alternatives": row.alternatives if row else (),
+            "ceiling": _cap(ceiling, case.paid_amount),
+            "freight_ceiling": _cap(freight_ceiling, case.paid_amount),
+            "freight_payer": row.freight_payer if row else None,
+            "courier_claim": courier,
+            "missing": tuple(missing),
+            "rule": row.rule if row else "missing-input",
+            "reason": reason,
+        },
     )

@@ -20,6 +20,7 @@ from aftersales.issues import Issue, Severity, sort_issues
 from aftersales.model import Case, RawRegister
 from aftersales.policy import DEFAULT_POLICY, Policy
 from aftersales.recommend import Recommendation, recommend
+from aftersales.trusted import construct
 
 
 class CaseResult(BaseModel):
@@ -120,11 +121,14 @@ def _validate(
         for check in TIERS[tier]:
             issues.extend(_run(check, cases, ctx))
     results = tuple(
-        CaseResult.model_construct(  # trusted values from the rules: no re-validation per case
-            case=case,
-            recommendation=recommendations.get(case.row),
-            deadline=solution_deadline(case.registered_at, policy) if case.registered_at else None,
-            overdue=is_overdue(case, ctx),
+        construct(  # trusted values from the rules: no re-validation per case
+            CaseResult,
+            {
+                "case": case,
+                "recommendation": recommendations.get(case.row),
+                "deadline": solution_deadline(case.registered_at, policy) if case.registered_at else None,
+                "overdue": is_overdue(case, ctx),
+            },
         )
         for case in cases
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from types import MappingProxyType
 
 from aftersales.checks.context import CheckContext, per_case, value_text
 from aftersales.columns import BY_KEY, REQUIRED_HEADERS
@@ -21,10 +23,28 @@ from aftersales.taxonomy import (
 ALWAYS = "每条售后都要填"
 
 
-def required_fields(case: Case, ctx: CheckContext) -> dict[str, str]:
+def required_fields(case: Case, ctx: CheckContext) -> Mapping[str, str]:
     """Keys this case needs (SPEC §3.3 and every input its rules need), with the reason why."""
+    rec = ctx.recommendation(case)
+    return _required(
+        case.case_type,
+        case.liable_party == "客户",
+        case.resolution,
+        rec.resolution if rec else None,
+        rec.missing if rec else (),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _required(
+    kind: CaseType | None,
+    customer_liable: bool,
+    chosen: Resolution | None,
+    recommended: Resolution | None,
+    missing: tuple[str, ...],
+) -> Mapping[str, str]:
+    """What required_fields depends on, so each combination is worked out once (read-only result)."""
     needed = {column.key: ALWAYS for column in REQUIRED_HEADERS}
-    kind = case.case_type
     if kind is not None:
         label = case_type_label(kind)
         because = f"{label}需要填写"
@@ -32,7 +52,7 @@ def required_fields(case: Case, ctx: CheckContext) -> dict[str, str]:
             needed["sku"] = because
         if kind is CaseType.SHORT:
             needed["item_amount"] = because
-        if kind is CaseType.WRONG_ITEM and case.liable_party != "客户":
+        if kind is CaseType.WRONG_ITEM and not customer_liable:
             needed["received_sku"] = because
             needed["item_amount"] = because
         if kind in (CaseType.DAMAGED, CaseType.QUALITY):
@@ -42,14 +62,13 @@ def required_fields(case: Case, ctx: CheckContext) -> dict[str, str]:
         if kind is CaseType.PRICE_PROTECT:
             needed["ordered_at"] = because
             needed["item_amount"] = because
-    rec = ctx.recommendation(case)
-    for moving in (case.resolution, rec.resolution if rec else None):
+    for moving in (chosen, recommended):
         if moving in MONEY_RESOLUTIONS:
             assert moving is not None
             needed.setdefault("paid_amount", f"「{resolution_label(moving)}」要退钱，需要实付金额来核对上限")
-    for key in rec.missing if rec else ():
+    for key in missing:
         needed.setdefault(key, "推荐方案和补偿上限要用到")
-    return needed
+    return MappingProxyType(needed)
 
 
 @per_case
@@ -73,11 +92,10 @@ def check_case_id(case: Case, ctx: CheckContext) -> Iterator[Issue]:
 @per_case
 def check_dates(case: Case, ctx: CheckContext) -> Iterator[Issue]:
     """date-in-future and signed-after-registered."""
-    now = value_text(ctx.now) or ""
     for key in ("registered_at", "signed_at"):
         moment = getattr(case, key)
         if moment is not None and moment > ctx.now:
-            yield ctx.issue("date-in-future", case, key, now=now)
+            yield ctx.issue("date-in-future", case, key, now=value_text(ctx.now) or "")
     if case.signed_at and case.registered_at and case.signed_at > case.registered_at:
         yield ctx.issue("signed-after-registered", case, "signed_at", registered=value_text(case.registered_at) or "")
 

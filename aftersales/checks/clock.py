@@ -59,10 +59,13 @@ def check_cashback_paid(case: Case, ctx: CheckContext) -> Iterator[Issue]:
         )
 
 
+_FOLLOW_UP_STATUSES = frozenset({"待寄回", "待退款"})
+
+
 @per_case
 def check_stale_follow_ups(case: Case, ctx: CheckContext) -> Iterator[Issue]:
     """return-stale (待寄回) and refund-stale (待退款), counted in calendar days from resolved_at."""
-    if case.resolved_at is None:
+    if case.resolved_at is None or case.status not in _FOLLOW_UP_STATUSES:
         return
     days = calendar_days_since(case.resolved_at, ctx.now)
     if case.status == "待寄回" and days > ctx.policy.stale_return_days:

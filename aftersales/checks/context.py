@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -46,7 +46,7 @@ class CheckContext:
     """Recommendation of each case, by Excel row."""
 
     def recommendation(self, case: Case) -> Recommendation | None:
-        return self.recommendations.get(case.row)
+        return self.recommendations.get(case.source.row)
 
     @staticmethod
     def cell_value(case: Case, key: str) -> str | None:
@@ -88,16 +88,20 @@ def crashed(rule: str, error: BaseException, sheet: str, case: Case | None) -> I
 
 
 def per_case(check: CaseCheck) -> Check:
-    """Run a one-case check on every case; a crash on one case becomes rule-crashed on that row."""
+    """Run a one-case check on every case; a crash on one case becomes rule-crashed on that row
+    (and drops what the rule had found on that case before it crashed)."""
 
-    def run(cases: Sequence[Case], ctx: CheckContext) -> Iterator[Issue]:
-        for case in cases:
+    def run(cases: Sequence[Case], ctx: CheckContext) -> list[Issue]:
+        found: list[Issue] = []
+        extend = found.extend
+        for case in cases:  # one list for the whole run: no generator chain per case
+            mark = len(found)
             try:
-                issues = list(check(case, ctx))
+                extend(check(case, ctx))
             except Exception as error:  # a rule bug must not stop the other rules
-                yield crashed(check.__name__, error, ctx.sheet, case)
-                continue
-            yield from issues
+                del found[mark:]
+                found.append(crashed(check.__name__, error, ctx.sheet, case))
+        return found
 
     run.__name__ = check.__name__
     run.__doc__ = check.__doc__
