@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from aftersales.eod import EndOfDay, Grid, report_grid
 from aftersales.sheets import EOD_SHEET
-from workbook.outputs import put
+from workbook.outputs import append_row, fill_cells
 
 ALARM_FILL = PatternFill("solid", fgColor="FFC7CE")
 HEADING_FONT = Font(bold=True, size=12)
@@ -21,17 +21,14 @@ CHART_ANCHOR_COLUMN = "H"
 
 
 def render(sheet: Worksheet, grid: Grid) -> None:
-    for row_number, cells in enumerate(grid.rows, start=1):
-        for column, value in enumerate(cells, start=1):
-            put(sheet.cell(row=row_number, column=column), value)
+    for cells in grid.rows:
+        append_row(sheet, cells)
     for letter, width in WIDTHS.items():
         sheet.column_dimensions[letter].width = width
     sheet["A1"].font = TITLE_FONT
     for row in grid.headings[1:]:
         sheet.cell(row=row, column=1).font = HEADING_FONT
-    for row in grid.alarms:
-        for column in range(1, 7):
-            sheet.cell(row=row, column=column).fill = ALARM_FILL
+    fill_cells((sheet.cell(row=row, column=column) for row in grid.alarms for column in range(1, 7)), ALARM_FILL)
     # The headline "需要下班前处理" turns red by itself while anything is left (also after edits).
     sheet.conditional_formatting.add("B2", CellIsRule(operator="greaterThan", formula=["0"], fill=ALARM_FILL,
                                                       font=Font(bold=True, color="9C0006")))

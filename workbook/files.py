@@ -6,8 +6,10 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 
 class OutputError(Exception):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aftersales.refunds import RefundSheet
@@ -54,18 +55,42 @@ def put(cell: Cell, value: object) -> None:
         cell.value = value
 
 
+def append_row(sheet: Worksheet, values: Iterable[object]) -> None:
+    """One row below the last one, every value written by `put` (sheet.append takes ready cells at
+    a fraction of the cost of sheet.cell() per cell: it counts at 100,000 rows)."""
+    cells = []
+    for value in values:
+        cell = Cell(sheet)
+        put(cell, value)
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def fill_cells(cells: Iterable[Cell], fill: PatternFill) -> None:
+    """One fill on many cells. Setting `cell.fill` hashes the fill again for every cell (seconds on
+    a long list), so the style index the first cell got is given to the others, the way openpyxl's
+    own setter stores it."""
+    fill_id: int | None = None
+    for cell in cells:
+        if fill_id is None:
+            cell.fill = fill
+            fill_id = cell._style.fillId
+            continue
+        if not cell._style:
+            cell._style = StyleArray()
+        cell._style.fillId = fill_id
+
+
 def write_table(sheet: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """Header row then rows; returns the last row written."""
+    """Header row then rows, on an empty sheet; returns the last row written."""
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=column, value=header)
         cell.font = HEADER_FONT
         sheet.column_dimensions[cell.column_letter].width = 22 if header in ("摘要", "原因") else 15
-    row_number = 1
-    for row_number, values in enumerate(rows, start=2):
-        for column, value in enumerate(values, start=1):
-            put(sheet.cell(row=row_number, column=column), value)
+    for values in rows:
+        append_row(sheet, values)
     sheet.freeze_panes = "A2"
-    return row_number
+    return sheet.max_row
 
 
 def voucher_workbook(vouchers: Sequence[Voucher]) -> Workbook:
