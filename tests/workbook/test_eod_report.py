@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -134,3 +135,22 @@ def test_demo_shows_progress_only_on_a_terminal(tmp_path: Path, capsys: pytest.C
     main(["demo", "--out", str(tmp_path / "b")])
     err = capsys.readouterr().err
     assert "1/5" in err and "5/5 日结" in err
+
+
+def test_every_cell_of_every_alarm_row_is_filled_and_keeps_its_format(tmp_path: Path) -> None:
+    from aftersales.eod import Grid
+    from workbook.eod_report import render
+
+    grid = Grid(
+        rows=[["标题"], ["需要下班前处理", 3], [], ["第 5 行", 2, Decimal("12.50"), None, "x", "y"], ["第 6 行", 1]],
+        headings=[1], alarms=[2, 4], charts=[],
+    )
+    book = openpyxl.Workbook()
+    render(book.active, grid)  # type: ignore[arg-type]
+    book.save(tmp_path / "e.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "e.xlsx").active
+    assert sheet is not None
+    filled = {(cell.row, cell.column) for row in sheet.iter_rows(max_col=7) for cell in row
+              if cell.fill.fgColor.rgb.endswith("FFC7CE")}
+    assert filled == {(row, column) for row in (2, 4) for column in range(1, 7)}
+    assert sheet["C4"].number_format == "¥#,##0.00" and sheet["C4"].value == 12.5
