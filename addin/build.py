@@ -29,8 +29,8 @@ import xlwings as xw
 from addin.layout import BUTTONS, Button
 from aftersales.columns import COLUMNS
 from aftersales.sheets import REGISTER_SHEET
+from workbook.package import sheet_part
 from workbook.template import build_register_workbook
-from workbook.xlsx_errors import sheet_part
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = Path(__file__).with_name("dist")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from aftersales.cells import is_blank
 from aftersales.columns import INPUT_COLUMNS, find_header_row
+from aftersales.issues import Issue, make_issue
 from aftersales.model import RawRegister
 from aftersales.sheets import REGISTER_SHEET
 
@@ -31,6 +32,25 @@ def choose_register_sheet(names: Sequence[str], head: Callable[[str], Sequence[S
         if found is not None and partial is None:
             partial = name
     return partial
+
+
+def has_register_header(rows: Sequence[Sequence[object]]) -> bool:
+    """Whether a sheet's first rows hold a complete register header row."""
+    found = find_header_row(rows, HEADER_SEARCH_ROWS)
+    return found is not None and not found[1].missing_required
+
+
+def other_register_sheets(
+    names: Sequence[str], chosen: str, head: Callable[[str], Sequence[Sequence[object]]]
+) -> list[str]:
+    """The sheets besides `chosen` that also have the register's header row (SPEC §14.8): monthly
+    sheets, 退货退款表 beside 换货维修登记表 … — they are not checked in this run."""
+    return [name for name in names if name != chosen and has_register_header(head(name))]
+
+
+def other_sheets_issue(raw: RawRegister, others: Sequence[str]) -> Issue:
+    """other-register-sheets, on the header row of the sheet that was checked."""
+    return make_issue("other-register-sheets", sheet=raw.sheet, row=raw.header_row, sheets="、".join(others))
 
 
 def register_from_rows(sheet: str, rows: Sequence[Sequence[object]]) -> RawRegister:

@@ -69,7 +69,7 @@ def run_check(path: Path, now: datetime) -> Report:
     _progress(f"读取 {path} …")
     register = read_register(path)
     _progress(f"校验工作表「{register.raw.sheet}」的 {len(register.raw.rows)} 行 …")
-    return validate(register.raw, now, register.policy, register.policy_issues)
+    return validate(register.raw, now, register.policy, register.extra_issues)
 
 
 def _issue_line(issue: Issue) -> str:
@@ -137,7 +137,7 @@ def cmd_vouchers(args: argparse.Namespace) -> int:
     path = Path(args.register)
     check_output(Path(args.out), force=args.force, inputs=(path,))
     register = read_register(path)
-    report = validate(register.raw, _moment(args.now), register.policy, register.policy_issues)
+    report = validate(register.raw, _moment(args.now), register.policy, register.extra_issues)
     rows, unnumbered = voucher_rows(register, report, _day(args.date) if args.date else None)
     save_workbook(voucher_workbook(rows), args.out, force=args.force, inputs=(path,))
     voucher_cases = {v.case_id for v in rows}
@@ -167,7 +167,7 @@ def cmd_refunds(args: argparse.Namespace) -> int:
     check_output(Path(args.out), force=args.force, inputs=(path,))
     register = read_register(path)
     day = _day(args.date)
-    report = validate(register.raw, _moment(args.now), register.policy, register.policy_issues)
+    report = validate(register.raw, _moment(args.now), register.policy, register.extra_issues)
     sheet = refund_sheet(report, day)
     save_workbook(refund_workbook(sheet), args.out, force=args.force, inputs=(path,))
     included = {row.row for row in (*sheet.payable, *sheet.pending)}
@@ -213,7 +213,7 @@ def cmd_eod(args: argparse.Namespace) -> int:
     now = _moment(args.now)
     day = _day(args.date) if args.date else now.date()
     register = read_register(path)
-    report = validate(register.raw, now, register.policy, register.policy_issues)
+    report = validate(register.raw, now, register.policy, register.extra_issues)
     eod = end_of_day(report, day)
     save_workbook(eod_workbook(eod), args.out, force=args.force, inputs=(path,))
     if args.json:
@@ -258,7 +258,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     register = save_workbook(build_register_workbook(demo_rows(day)), out / "售后登记表.xlsx", force=True)
     _progress("2/5 校验 …")
     register_file = read_register(register)
-    report = validate(register_file.raw, now, register_file.policy, register_file.policy_issues)
+    report = validate(register_file.raw, now, register_file.policy, register_file.extra_issues)
     write_text(json.dumps(report_json(report, str(register)), ensure_ascii=False, indent=1),
                out / "check.json", force=True)
     write_text(human_report(report, register) + "\n", out / "check.txt", force=True)

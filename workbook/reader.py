@@ -1,32 +1,66 @@
 """Reading a register workbook: find the register sheet and its header row, keep Excel positions.
 
 python-calamine reads the cells (about 12× faster than openpyxl on 100,000 rows, see
-shared/research/clients.md); error cells, which calamine reads as '', are put back from the XML.
+shared/research/clients.md), but only sheets whose extent it can allocate safely (xlsx_extent): the
+others stream through openpyxl, cut to the columns under known headers (stream_reader). Error cells,
+which calamine reads as '', are put back from the XML (xlsx_errors). Before any of that, the file
+itself is checked (package).
 """
 
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import python_calamine as calamine
 
 from aftersales.cells import ExcelError
+from aftersales.columns import COLUMNS
 from aftersales.gcpause import gc_paused
 from aftersales.issues import Issue
-from aftersales.locate import HEADER_SEARCH_ROWS, choose_register_sheet, register_from_rows
+from aftersales.locate import (
+    HEADER_SEARCH_ROWS,
+    choose_register_sheet,
+    other_register_sheets,
+    other_sheets_issue,
+    register_from_rows,
+)
 from aftersales.model import RawRegister
 from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
-from aftersales.sheets import POLICY_SHEET, VOUCHER_SHEET
-from workbook.xlsx_errors import SheetScan, last_value_row, scan_sheet
+from aftersales.sheets import LOG_HEADERS, POLICY_SHEET, REFUND_HEADERS, STATE_HEADERS, VOUCHER_HEADERS, VOUCHER_SHEET
+from aftersales.taxonomy import normalise_text
+from workbook.package import Package, RegisterError, open_package
+from workbook.stream_reader import stream_rows
+from workbook.xlsx_errors import SheetScan, scan_sheet
+from workbook.xlsx_extent import Extent, count_values, measure
+from workbook.xlsx_head import head_rows
+from workbook.xlsx_styles import date_styles
+
+__all__ = ["RegisterError", "RegisterFile", "WorkbookReader", "read_register"]
+
+DENSE_CELLS = 10_000_000
+"""python-calamine may allocate this many cells for a sheet whatever its values (~0.4 GB)."""
+MAX_CELLS = 40_000_000
+"""No sheet is read past this many cells (about a million register rows)."""
+_EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
-class RegisterError(Exception):
-    """The file cannot be used as a register; the message is one line for the user."""
+def _header_key(text: str) -> str:
+    return normalise_text(text).casefold()
+
+
+KNOWN_HEADERS = frozenset(
+    _header_key(name)
+    for name in (
+        *(c.header for c in COLUMNS), *(c.key for c in COLUMNS), "参数", "值", "说明",
+        *VOUCHER_HEADERS, *REFUND_HEADERS, *LOG_HEADERS, *STATE_HEADERS,
+    )
+)
+"""Every header a reader of ours looks for: columns right of the last one are never read."""
 
 
 @dataclass(frozen=True)
@@ -38,134 +72,145 @@ class RegisterFile:
     sheet_names: tuple[str, ...] = ()
     voucher_rows: list[list[object]] = field(default_factory=list)
     """The rows of sheet 单据 when the workbook has one (its posted vouchers must be kept)."""
+    workbook_issues: list[Issue] = field(default_factory=list)
+    """Issues about the workbook as a whole (other-register-sheets)."""
+    reader: WorkbookReader | None = None
+    """The open workbook, for commands that read more of its sheets."""
+
+    @property
+    def extra_issues(self) -> list[Issue]:
+        """Issues found while reading, reported with the register's own."""
+        return [*self.workbook_issues, *self.policy_issues]
 
 
-def _open(path: Path) -> calamine.CalamineWorkbook:
-    if not path.exists():
-        raise RegisterError(f"找不到文件：{path}")
-    if path.is_dir():
-        raise RegisterError(f"这是一个文件夹，不是 Excel 文件：{path}")
-    if path.suffix.lower() in (".xlsx", ".xlsm") and not zipfile.is_zipfile(path):
-        raise RegisterError(f"不是有效的 Excel 文件（.xlsx 应是 zip 包，文件可能已损坏）：{path}")
-    if zipfile.is_zipfile(path):
-        _refuse_bombs(path)
+def _calamine_rows(book: calamine.CalamineWorkbook, name: str) -> list[list[object]]:
     try:
-        return calamine.CalamineWorkbook.from_path(os.fspath(path))
-    except calamine.PasswordError:
-        raise RegisterError(f"文件有密码保护，请先在 Excel 中取消密码：{path}") from None
-    except Exception as error:  # calamine raises many kinds for corrupt or foreign files
-        raise RegisterError(f"无法读取 Excel 文件（{type(error).__name__}）：{path}") from None
-
-
-MAX_UNPACKED = 2 * 1024**3
-"""No register unpacks to more than 2 GB (100,000 rows are ~150 MB)."""
-MAX_RATIO = 200
-"""Real parts compress 5–20×; a large part compressed far more is a zip bomb."""
-
-
-def _refuse_bombs(path: Path) -> None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
-        raise RegisterError(f"不是有效的 Excel 文件（zip 包已损坏）：{path}") from None
-    total = sum(member.file_size for member in members)
-    bombs = [m for m in members if m.file_size > 50 * 1024**2 and m.file_size > MAX_RATIO * max(m.compress_size, 1)]
-    if total > MAX_UNPACKED or bombs:
-        size = f"{total / 1024**3:.1f} GB"
-        raise RegisterError(f"文件解压后过大（{size}），不像一份登记表，为安全起见不读取：{path}")
-
-
-def _sheet_rows(book: calamine.CalamineWorkbook, name: str, nrows: int | None = None) -> list[list[object]]:
-    try:
-        sheet = book.get_sheet_by_name(name)
-        return sheet.to_python(skip_empty_area=False, nrows=nrows)  # type: ignore[no-any-return]
-    except Exception as error:  # a damaged sheet part
+        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)  # type: ignore[no-any-return]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:
         raise RegisterError(f"无法读取工作表「{name}」（{type(error).__name__}）") from None
 
 
-SPARSE_ROWS = 200_000
-"""A sheet whose last value sits below this row must hold about a value per row to be read: the
-reader (python-calamine) allocates every cell up to the last one, so one stray value at row
-1,048,576 would cost gigabytes."""
-
-
-class _Scans:
-    """One streaming XML scan per sheet (errors, extent), made before any sheet is loaded."""
+class WorkbookReader:
+    """An open, checked workbook: sheets read on demand, each judged before it is loaded."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.found: dict[str, SheetScan] = {}
+        self.package: Package = open_package(path)
+        try:
+            self.book = calamine.CalamineWorkbook.from_path(os.fspath(path))
+            names = tuple(self.book.sheet_names)
+        except calamine.PasswordError:
+            raise RegisterError(f"文件有密码保护，请先在 Excel 中取消密码：{path}") from None
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:
+            raise RegisterError(f"无法读取 Excel 文件（{type(error).__name__}）：{path}") from None
+        if names != self.package.sheet_names:
+            raise RegisterError(f"工作表列表读出来不一致，文件可能已损坏或被改动过：请在 Excel 中另存一份再试：{path}")
+        self._styles: frozenset[int] | None = None
 
-    def __call__(self, sheet: str) -> SheetScan:
-        if sheet not in self.found:
-            scan = scan_sheet(os.fspath(self.path), sheet) if zipfile.is_zipfile(self.path) else SheetScan()
-            if scan.last_value_row > SPARSE_ROWS and scan.values < scan.last_value_row:
-                raise RegisterError(
-                    f"工作表「{sheet}」第 {scan.last_value_row} 行还有内容，但中间几乎都是空行：请删除表格下方多余的内容后再试"
-                )
-            self.found[sheet] = scan
-        return self.found[sheet]
+    @property
+    def sheet_names(self) -> tuple[str, ...]:
+        return self.package.sheet_names
+
+    def head(self, name: str) -> list[list[object]]:
+        """The sheet's first rows (for finding header rows), without loading the sheet."""
+        part = next((s.part for s in self.package.sheets if s.name == name), None)
+        if part is None:
+            return []
+        return head_rows(os.fspath(self.path), part, self.package.shared_strings, HEADER_SEARCH_ROWS)
+
+    def rows(self, name: str) -> list[Sequence[object]]:
+        """Every row of a sheet (rows[0] is Excel row 1, cells from column A)."""
+        path = os.fspath(self.path)
+        part = self.package.part(name)
+        extent = measure(path, part)
+        if _calamine_can_load(extent, path, part):
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                # python-calamine parses without holding the GIL: the scan costs no time meanwhile.
+                loading = pool.submit(_calamine_rows, self.book, name)
+                scan = scan_sheet(path, part)
+                rows: list[Sequence[object]] = list(loading.result())
+            width = extent.columns
+        else:
+            scan = scan_sheet(path, part)
+            rows = stream_rows(path, name, KNOWN_HEADERS, _header_key, MAX_CELLS)
+            width = max(map(len, rows), default=0)
+        _restore_errors(rows, scan.errors, width)
+        self._restore_old_dates(rows, scan)
+        return rows
+
+    def _restore_old_dates(self, rows: list[Sequence[object]], scan: SheetScan) -> None:
+        """A date cell before 1900 reads as a bare time of day: give it its date back."""
+        for (row, column), (serial, style) in scan.serials.items():
+            if row < len(rows) and column < len(rows[row]) and isinstance(rows[row][column], time):
+                if self._styles is None:
+                    self._styles = date_styles(os.fspath(self.path), self.package.styles)
+                if style in self._styles:
+                    _set(rows, row, column, _EXCEL_EPOCH + timedelta(seconds=round(serial * 86400)))
 
 
-def _choose_sheet(
-    book: calamine.CalamineWorkbook, names: Sequence[str], scans: _Scans
-) -> tuple[str, list[list[object]]]:
-    def head(sheet: str) -> list[list[object]]:
-        scans(sheet)  # refuses a sparse giant before calamine would allocate it
-        return _sheet_rows(book, sheet, nrows=HEADER_SEARCH_ROWS)
-
-    name = choose_register_sheet(names, head)
-    if name is None:
-        raise RegisterError(
-            "找不到登记表：没有名为「登记表」的工作表，其他工作表前 11 行也没有登记表的表头（如 登记时间、订单号、买家）"
-        )
-    return name, _load_sheet(book, name, scans)
+def _calamine_can_load(extent: Extent, path: str, part: str) -> bool:
+    """Whether python-calamine may allocate the sheet: a bounded extent, or one its values fill."""
+    if not extent.positioned or extent.cells > MAX_CELLS:
+        return False
+    return extent.cells <= DENSE_CELLS or extent.cells <= 2 * count_values(path, part)
 
 
-def _load_sheet(book: calamine.CalamineWorkbook, name: str, scans: _Scans) -> list[list[object]]:
-    """All rows of a sheet, its XML scanned for error cells meanwhile: python-calamine parses
-    without holding the GIL, so the scan costs no time (measured in benchmarks/). Only a sheet whose
-    last value lies far down waits for the whole scan first, which may refuse it."""
-    if name not in scans.found and last_value_row(os.fspath(scans.path), name) > SPARSE_ROWS:
-        scans(name)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(_sheet_rows, book, name)
-        scans(name)
-        return loading.result()
+def _set(rows: list[Sequence[object]], row: int, column: int, value: object) -> None:
+    cells = rows[row]
+    if not isinstance(cells, list):
+        cells = list(cells)
+        rows[row] = cells
+    if column >= len(cells):
+        cells.extend([""] * (column + 1 - len(cells)))
+    cells[column] = value
 
 
-def _restore_errors(rows: list[list[object]], errors: dict[tuple[int, int], str]) -> None:
-    for (row, col), code in errors.items():
-        if row < len(rows):
-            cells = rows[row]
-            if col >= len(cells):
-                cells.extend([""] * (col + 1 - len(cells)))
-            cells[col] = ExcelError(code)
+def _restore_errors(rows: list[Sequence[object]], errors: dict[tuple[int, int], str], width: int) -> None:
+    """Error values back into their cells (only under the columns read: never widen a row past them)."""
+    for (row, column), code in errors.items():
+        if row < len(rows) and column < width:
+            _set(rows, row, column, ExcelError(code))
 
 
-def read_register(path: str | os.PathLike[str]) -> RegisterFile:
-    """Read the register (and its 政策 sheet) of a workbook.
+def read_register(path: str | os.PathLike[str], sheet: str | None = None) -> RegisterFile:
+    """Read the register (and its 政策 and 单据 sheets) of a workbook; `sheet` names the register
+    sheet (default 登记表, else the first sheet with the register's header row).
 
     Raises:
         RegisterError: the file is missing, not a spreadsheet, damaged, or holds no register.
     """
     with gc_paused():
-        return _read_register(Path(path))
+        return _read_register(Path(path), sheet)
 
 
-def _read_register(path: Path) -> RegisterFile:
-    book = _open(path)
-    names = tuple(book.sheet_names)
-    scans = _Scans(path)
-    sheet, rows = _choose_sheet(book, names, scans)
-    _restore_errors(rows, scans(sheet).errors)
-    raw = register_from_rows(sheet, rows)
+def pick_sheet(names: Sequence[str], wanted: str) -> str:
+    """The sheet a user named (--sheet): exactly, else the one whose name matches trimmed and folded."""
+    if wanted in names:
+        return wanted
+    folded = _header_key(wanted)
+    for name in names:
+        if _header_key(name) == folded:
+            return name
+    raise RegisterError(f"没有名为「{wanted}」的工作表（有：{'、'.join(names)}）")
+
+
+def _read_register(path: Path, sheet: str | None) -> RegisterFile:
+    reader = WorkbookReader(path)
+    names = reader.sheet_names
+    chosen = pick_sheet(names, sheet) if sheet is not None else choose_register_sheet(names, reader.head)
+    if chosen is None:
+        raise RegisterError(
+            "找不到登记表：没有名为「登记表」的工作表，其他工作表前 11 行也没有登记表的表头（如 登记时间、订单号、买家）"
+        )
+    raw = register_from_rows(chosen, reader.rows(chosen))
+    others = other_register_sheets(names, chosen, reader.head)
+    workbook_issues = [other_sheets_issue(raw, others)] if others else []
     policy, policy_issues = DEFAULT_POLICY, []
-    if POLICY_SHEET in names:
-        policy_rows = _sheet_rows(book, POLICY_SHEET) if scans(POLICY_SHEET) else []
-        _restore_errors(policy_rows, scans(POLICY_SHEET).errors)
-        policy, policy_issues = parse_policy(policy_rows)
-    vouchers = _sheet_rows(book, VOUCHER_SHEET) if VOUCHER_SHEET in names and scans(VOUCHER_SHEET) else []
-    return RegisterFile(path, raw, policy, policy_issues, names, vouchers)
-
+    if POLICY_SHEET in names and chosen != POLICY_SHEET:
+        policy, policy_issues = parse_policy(reader.rows(POLICY_SHEET))
+    vouchers = [list(r) for r in reader.rows(VOUCHER_SHEET)] if VOUCHER_SHEET in names and chosen != VOUCHER_SHEET else []
+    return RegisterFile(path, raw, policy, policy_issues, names, vouchers, workbook_issues, reader)

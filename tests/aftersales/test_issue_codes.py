@@ -24,10 +24,11 @@ import aftersales.validate
 from aftersales.cells import ExcelError
 from aftersales.checks import TIERS
 from aftersales.issues import CATALOGUE, Issue
+from aftersales.locate import other_register_sheets, other_sheets_issue
 from aftersales.model import RawRegister
 from aftersales.policy import PARAMS, parse_policy, policy_value_text
 from aftersales.validate import validate
-from tests.domain import HEADERS, KEYS, NOW, codes, found, letter, run, valid_row
+from tests.domain import HEADERS, KEYS, NOW, codes, found, letter, raw_register, run, valid_row
 
 D = Decimal
 REGISTER = "登记表"
@@ -151,6 +152,8 @@ GOLDEN: dict[str, str | tuple[str, ...]] = {
         "政策「下班时间」无法使用（值「25:99」须为时刻，如 18:00）：本次按默认值 18:00 运行，请改正。",
     "policy-invalid/days":
         "政策「无理由退货天数」无法使用（值「七天」须为不小于 0 的整数天数）：本次按默认值 7 运行，请改正。",
+    "other-register-sheets":
+        "这些工作表也有登记表的表头，本次没有校验：11月、12月。要校验它们，请在命令行加 --sheet 工作表名，或把要校验的表命名为「登记表」。",
     "rule-crashed":
         f"内部规则 recommend 出错（RuntimeError: 模拟故障 @ _boom:{BOOM_LINE}）："
         "其他校验照常完成，请把此文件发给技术支持。",
@@ -199,6 +202,14 @@ def _missing_buyer_header(_monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue]:
 
 def _policy(*rows: list[object]) -> Make:
     return lambda _monkeypatch: parse_policy([["参数", "值", "说明"], *rows])[1]
+
+
+def _other_register_sheets(_monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue]:
+    """A workbook with monthly sheets beside 登记表 (and a 政策 sheet, which is no register)."""
+    heads = {"登记表": [list(HEADERS)], "11月": [["月报"], list(HEADERS)], "政策": [["参数", "值"]],
+             "12月": [list(HEADERS)]}
+    others = other_register_sheets(list(heads), "登记表", heads.__getitem__)
+    return [other_sheets_issue(raw_register([valid_row()]), others)]
 
 
 def _recommend_crashes(monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue]:
@@ -293,6 +304,7 @@ REPROS: dict[str, Repro] = {
     "policy-invalid": Repro(_policy(["下班时间", "25:99", ""]), "error", (2,), "B", "值", ("25:99",), POLICY),
     "policy-invalid/days": Repro(_policy(["下班时间", "17:30", ""], ["无理由退货天数", "七天", ""]),
                                  "error", (3,), "B", "值", ("七天",), POLICY),
+    "other-register-sheets": Repro(_other_register_sheets, "warning", (1,), None, None, (None,)),
     "rule-crashed": Repro(_recommend_crashes, "error", (2,), None, None, (None,)),
     "rule-crashed/check": Repro(_required_check_crashes, "error", (2,), None, None, (None,)),
 }
@@ -323,11 +335,15 @@ SPEC_SEVERITY = {
     "solution-overdue": "error", "solution-late": "warning", "cashback-unpaid": "error", "return-stale": "warning",
     "refund-stale": "warning", "policy-invalid": "error", "rule-crashed": "error",
 }
+# SPEC §14.3: the codes of revision 2.
+SPEC_SEVERITY_REVISION_2 = {
+    "other-register-sheets": "warning",
+}
 
 
 def test_catalogue_is_the_spec_table() -> None:
     assert len(SPEC_SEVERITY) == 36
-    assert {code: spec.severity.value for code, spec in CATALOGUE.items()} == SPEC_SEVERITY
+    assert {code: spec.severity.value for code, spec in CATALOGUE.items()} == SPEC_SEVERITY | SPEC_SEVERITY_REVISION_2
 
 
 def test_every_catalogue_code_has_a_reproducer_and_a_golden() -> None:

@@ -31,7 +31,7 @@ from tests.workbook.xlsx import (
     use_builtin_formats,
     write_register,
 )
-from workbook import xlsx_errors
+from workbook import xlsx_parts
 from workbook.cli import main
 from workbook.reader import RegisterError, RegisterFile, read_register
 
@@ -580,7 +580,7 @@ def test_excel_error_cells_in_a_large_sheet_are_all_found(tmp_path: Path, offset
     The sheet part is larger than the block the error scan reads at a time; a cell is placed so the
     boundary falls `offset` bytes into it.
     """
-    block = getattr(xlsx_errors, "_CHUNK", 1 << 22)
+    block = xlsx_parts.CHUNK
     path = save(register_book([]), tmp_path / "large.xlsx")
     rows_written: list[int] = []
 

@@ -16,6 +16,7 @@ import pytest
 
 from workbook.cli import main
 from workbook.reader import RegisterError, read_register
+from workbook.package import open_package
 from workbook.xlsx_errors import scan_sheet
 
 REALWORLD = Path(__file__).resolve().parents[2].parent / "shared" / "realworld-xlsx"
@@ -84,7 +85,7 @@ def test_error_cells_written_by_excel_are_found() -> None:
     if not path.exists():
         _require_files()
         pytest.skip(f"{path.name} missing")
-    found = scan_sheet(str(path), "Feuil1").errors
+    found = scan_sheet(str(path), open_package(path).part("Feuil1")).errors
     assert found == {
         (0, 0): "#DIV/0!", (1, 0): "#NAME?", (2, 0): "#VALUE!", (3, 0): "#NULL!",
         (4, 0): "#REF!", (5, 0): "#NUM!", (6, 0): "#N/A",
