@@ -84,6 +84,8 @@ class Package:
     sheets: tuple[SheetPart, ...]
     shared_strings: str | None = None
     styles: str | None = None
+    date1904: bool = False
+    """The workbook counts dates from 1904 (old Mac Excel) instead of 1900."""
 
     @property
     def sheet_names(self) -> tuple[str, ...]:
@@ -204,7 +206,11 @@ def _package(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], path: Pat
         target = targets.get(_attribute(element, "id") or "")
         sheets.append(SheetPart(name, resolve(target[0]) if target else None))
     kinds = {kind.rsplit("/", 1)[-1]: resolve(target) for target, kind in targets.values()}
-    return Package(path, tuple(sheets), shared_strings=kinds.get("sharedStrings"), styles=kinds.get("styles"))
+    date1904 = any(
+        _local(e.tag) == "workbookPr" and e.get("date1904", "").lower() in ("1", "true") for e in workbook.iter()
+    )
+    return Package(path, tuple(sheets), shared_strings=kinds.get("sharedStrings"), styles=kinds.get("styles"),
+                   date1904=date1904)
 
 
 def sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:

@@ -38,7 +38,7 @@ from workbook.stream_reader import stream_rows
 from workbook.xlsx_errors import SheetScan, scan_sheet
 from workbook.xlsx_extent import Extent, count_values, measure
 from workbook.xlsx_head import head_rows
-from workbook.xlsx_styles import date_styles
+from workbook.xlsx_styles import Styles, read_styles
 
 __all__ = ["RegisterError", "RegisterFile", "WorkbookReader", "read_register"]
 
@@ -46,7 +46,7 @@ DENSE_CELLS = 10_000_000
 """python-calamine may allocate this many cells for a sheet whatever its values (~0.4 GB)."""
 MAX_CELLS = 40_000_000
 """No sheet is read past this many cells (about a million register rows)."""
-_EXCEL_EPOCH = datetime(1899, 12, 30)
+_EPOCH_1900, _EPOCH_1904 = datetime(1899, 12, 30), datetime(1904, 1, 1)
 
 
 def _header_key(text: str) -> str:
@@ -85,7 +85,8 @@ class RegisterFile:
 
 def _calamine_rows(book: calamine.CalamineWorkbook, name: str) -> list[list[object]]:
     try:
-        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)  # type: ignore[no-any-return]
+        rows: list[list[object]] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return rows
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:
@@ -109,7 +110,13 @@ class WorkbookReader:
             raise RegisterError(f"无法读取 Excel 文件（{type(error).__name__}）：{path}") from None
         if names != self.package.sheet_names:
             raise RegisterError(f"工作表列表读出来不一致，文件可能已损坏或被改动过：请在 Excel 中另存一份再试：{path}")
-        self._styles: frozenset[int] | None = None
+        self._styles: Styles | None = None
+
+    @property
+    def styles(self) -> Styles:
+        if self._styles is None:
+            self._styles = read_styles(os.fspath(self.path), self.package.styles)
+        return self._styles
 
     @property
     def sheet_names(self) -> tuple[str, ...]:
@@ -136,7 +143,9 @@ class WorkbookReader:
             width = extent.columns
         else:
             scan = scan_sheet(path, part)
-            rows = stream_rows(path, name, KNOWN_HEADERS, _header_key, MAX_CELLS)
+            rows = stream_rows(path, part, strings_part=self.package.shared_strings, styles=self.styles,
+                               date1904=self.package.date1904, known=KNOWN_HEADERS, normalise=_header_key,
+                               max_cells=MAX_CELLS)
             width = max(map(len, rows), default=0)
         _restore_errors(rows, scan.errors, width)
         self._restore_old_dates(rows, scan)
@@ -145,11 +154,10 @@ class WorkbookReader:
     def _restore_old_dates(self, rows: list[Sequence[object]], scan: SheetScan) -> None:
         """A date cell before 1900 reads as a bare time of day: give it its date back."""
         for (row, column), (serial, style) in scan.serials.items():
-            if row < len(rows) and column < len(rows[row]) and isinstance(rows[row][column], time):
-                if self._styles is None:
-                    self._styles = date_styles(os.fspath(self.path), self.package.styles)
-                if style in self._styles:
-                    _set(rows, row, column, _EXCEL_EPOCH + timedelta(seconds=round(serial * 86400)))
+            found = row < len(rows) and column < len(rows[row]) and isinstance(rows[row][column], time)
+            if found and style in self.styles.dates:
+                epoch = _EPOCH_1904 if self.package.date1904 else _EPOCH_1900
+                _set(rows, row, column, epoch + timedelta(seconds=round(serial * 86400)))
 
 
 def _calamine_can_load(extent: Extent, path: str, part: str) -> bool:
@@ -209,7 +217,7 @@ def _read_register(path: Path, sheet: str | None) -> RegisterFile:
     raw = register_from_rows(chosen, reader.rows(chosen))
     others = other_register_sheets(names, chosen, reader.head)
     workbook_issues = [other_sheets_issue(raw, others)] if others else []
-    policy, policy_issues = DEFAULT_POLICY, []
+    policy, policy_issues = DEFAULT_POLICY, list[Issue]()
     if POLICY_SHEET in names and chosen != POLICY_SHEET:
         policy, policy_issues = parse_policy(reader.rows(POLICY_SHEET))
     vouchers = [list(r) for r in reader.rows(VOUCHER_SHEET)] if VOUCHER_SHEET in names and chosen != VOUCHER_SHEET else []

@@ -117,10 +117,12 @@ def _register_sheet(sheet: Worksheet, rows: Iterable[Mapping[str, object]]) -> N
     sheet.append([column.header for column in COLUMNS])
     count = 0
     for values in rows:
-        sheet.append([values.get(column.key) for column in COLUMNS])
+        line = [values.get(column.key) for column in COLUMNS]
+        sheet.append(line)
         count += 1
-        for cell in sheet[count + 1]:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        for index, value in enumerate(line):
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                cell = sheet.cell(row=count + 1, column=index + 1)
                 cell.data_type, cell.quotePrefix = "s", True  # text a person typed, never a formula
     last_row = max(count, FORMATTED_ROWS) + 1
     for index, column in enumerate(COLUMNS):

@@ -92,15 +92,35 @@ def _shared(path: str, part: str | None, wanted: set[int]) -> dict[int, str]:
     return found
 
 
+def read_shared_strings(path: str, part: str | None) -> list[str]:
+    """The whole shared-string table (the streaming reader needs any index)."""
+    found: list[str] = []
+    if part is None:
+        return found
+    carry = b""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+            while piece := stream.read(1 << 20):
+                carry += piece
+                end = 0
+                for item in _ITEM.finditer(carry):
+                    found.append(_text(item.group(1) or b""))
+                    end = item.end()
+                carry = carry[end:]
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ValueError):
+        pass
+    return found
+
+
 def head_rows(path: str, part: str, shared_strings: str | None, count: int = 11) -> list[list[object]]:
     """The first `count` rows of a sheet as lists of cell values from column A (blank = None)."""
     cells: list[tuple[int, int, bytes, bytes]] = list(_cells(path, part, count))
     indices: set[int] = set()
     for _, _, attributes, body in cells:
-        kind = _TYPE.search(attributes)
-        value = _VALUE.search(body)
-        if kind and kind.group(1) == b"s" and value and value.group(1).strip().isdigit():
-            indices.add(int(value.group(1)))
+        typed = _TYPE.search(attributes)
+        given = _VALUE.search(body)
+        if typed and typed.group(1) == b"s" and given and given.group(1).strip().isdigit():
+            indices.add(int(given.group(1)))
     strings = _shared(path, shared_strings, indices)
     rows: list[list[object]] = [[] for _ in range(count)]
     for row, column, attributes, body in cells:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from workbook.cli import main
-from workbook.reader import RegisterError, read_register
 from workbook.package import open_package
+from workbook.reader import RegisterError, read_register
 from workbook.xlsx_errors import scan_sheet
 
 REALWORLD = Path(__file__).resolve().parents[2].parent / "shared" / "realworld-xlsx"
