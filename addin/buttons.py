@@ -20,7 +20,7 @@ import xlwings as xw
 from addin.layout import ERROR_COLOUR, OUTPUT_FILL, WARNING_COLOUR
 from addin.sheet_io import BookIO, Formula
 from aftersales.case_ids import assign_case_ids, with_case_ids
-from aftersales.cells import excel_serial_to_datetime, format_money
+from aftersales.cells import format_money, parse_datetime
 from aftersales.columns import OUTPUT_COLUMNS, column_letter, find_header_row, match_headers
 from aftersales.eod import end_of_day, report_grid
 from aftersales.issues import Issue, Severity
@@ -96,12 +96,9 @@ def workbook_now(io: BookIO) -> datetime:
     if STATE_SHEET in io.sheet_names():
         rows = io.values(STATE_SHEET)
         value = rows[0][1] if rows and len(rows[0]) > 1 else None
-        if isinstance(value, datetime):
-            return value.replace(microsecond=0)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            moment = excel_serial_to_datetime(float(value))
-            if moment is not None:
-                return moment
+        moment, problem = parse_datetime(value)
+        if moment is not None and problem is None:
+            return moment  # a clock that reads year 9999 or 1900 is not believed
     return datetime.now().replace(microsecond=0)
 
 

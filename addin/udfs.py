@@ -24,7 +24,7 @@ from aftersales.deadlines import return_window_end, solution_deadline
 from aftersales.gcpause import gc_paused
 from aftersales.issues import Issue
 from aftersales.model import Case, RawRegister
-from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
+from aftersales.policy import DEFAULT_POLICY, MAX_DAYS, Policy, parse_policy
 from aftersales.present import check_text, resolution_text
 from aftersales.recommend import recommend, recommended_resolution
 from aftersales.validate import validate
@@ -141,10 +141,10 @@ def AS_RETURN_WINDOW_END(signed_at, no_reason_days=None):  # type: ignore[no-unt
     """End of 七天无理由 for a 签收时间: 00:00 of the day after signing + the policy days (default 7)."""
     signed, problem = parse_datetime(signed_at)
     if problem or signed is None:
-        return "参数错误：签收时间应为日期时间"
-    days, bad_days = parse_integer(no_reason_days, minimum=0)
+        return "参数错误：签收时间应为 1900–2999 年的日期时间"
+    days, bad_days = parse_integer(no_reason_days, minimum=0, maximum=MAX_DAYS)
     if bad_days:
-        return "参数错误：天数应为不小于 0 的整数"
+        return f"参数错误：天数应为 0–{MAX_DAYS} 的整数"
     policy = DEFAULT_POLICY if days is None else Policy(no_reason_days=days)
     return return_window_end(signed, policy)
 
@@ -154,7 +154,7 @@ def AS_SOLUTION_DEADLINE(registered_at, day_end=None):  # type: ignore[no-untype
     """Same-day solution deadline of a 登记时间 (下班时间 default 18:00; after it: the next day's)."""
     registered, problem = parse_datetime(registered_at)
     if problem or registered is None:
-        return "参数错误：登记时间应为日期时间"
+        return "参数错误：登记时间应为 1900–2999 年的日期时间"
     if is_blank(day_end):
         return solution_deadline(registered)
     parsed = parse_time_of_day(day_end)

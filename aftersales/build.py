@@ -8,6 +8,8 @@ from itertools import compress, repeat
 from operator import itemgetter
 
 from aftersales.cells import (
+    EARLIEST,
+    LATEST,
     Problem,
     cell_text,
     parse_choice,
@@ -181,7 +183,7 @@ def _datetime_parser() -> Parser:
 
     def run(cell: object) -> tuple[object, list[Problem]]:
         # The usual case, a date cell the reader already made a datetime: nothing to parse.
-        if cell.__class__ is datetime and not cell.microsecond and cell.tzinfo is None:
+        if cell.__class__ is datetime and not cell.microsecond and cell.tzinfo is None and EARLIEST <= cell <= LATEST:
             return cell, _FINE
         return general(cell)
 
@@ -205,8 +207,8 @@ def _parser_for(column: Column, policy: Policy) -> Parser:
     if column.kind is Kind.MONEY:
         return _single(parse_money)
     if column.kind is Kind.INTEGER:
-        minimum = column.minimum
-        return _single(lambda cell: parse_integer(cell, minimum))
+        minimum, maximum = column.minimum, column.maximum
+        return _single(lambda cell: parse_integer(cell, minimum, maximum))
     if column.kind is Kind.DATETIME:
         return _datetime_parser()
     if column.kind is Kind.CHOICE:
@@ -236,8 +238,9 @@ def _cell_issue(
 ) -> Issue:
     params = dict(problem.params)
     if problem.code == "invalid-number":
-        minimum = params.pop("minimum", "0")
-        params["expected"] = _EXPECTED_NUMBER.get(column.kind, f"不小于 {minimum} 的整数")
+        minimum, maximum = params.pop("minimum", "0"), params.pop("maximum", None)
+        bounds = f" {minimum}–{maximum} 的整数" if maximum is not None else f"不小于 {minimum} 的整数"
+        params["expected"] = _EXPECTED_NUMBER.get(column.kind, bounds)
     if problem.code == "order-id-as-number":
         lost = int(params["digits"]) > 15
         params["consequence"] = (

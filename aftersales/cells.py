@@ -102,10 +102,18 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, float):
         return f"{value:.15g}"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+        return datetime_text(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
     return str(value)
+
+
+def datetime_text(moment: datetime) -> str:
+    """`2026-11-21 14:30` (seconds when there are some); a 4-digit year whatever the year."""
+    text = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}"
+    return text + f":{moment.second:02d}" if moment.second else text
 
 
 _ERROR = "excel-error"
@@ -189,7 +197,7 @@ def _money_from_text(value: str) -> Decimal | None:
 
 
 @_blank_or_error
-def parse_integer(value: object, minimum: int = 0) -> tuple[int | None, Problem | None]:
+def parse_integer(value: object, minimum: int = 0, maximum: int | None = None) -> tuple[int | None, Problem | None]:
     number: int | None = None
     if isinstance(value, bool):
         number = None
@@ -203,8 +211,9 @@ def parse_integer(value: object, minimum: int = 0) -> tuple[int | None, Problem 
             if text.endswith(suffix):
                 text = text[: -len(suffix)]
         number = int(text) if re.fullmatch(r"[+-]?\d{1,9}", text) else None
-    if number is None or number < minimum:
-        return None, Problem("invalid-number", {"minimum": str(minimum)})
+    if number is None or number < minimum or (maximum is not None and number > maximum):
+        bounds = {"minimum": str(minimum)} | ({"maximum": str(maximum)} if maximum is not None else {})
+        return None, Problem("invalid-number", bounds)
     return number, None
 
 
@@ -212,6 +221,10 @@ def parse_integer(value: object, minimum: int = 0) -> tuple[int | None, Problem 
 
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _MAX_SERIAL = 2958465  # 9999-12-31
+EARLIEST = datetime(1900, 1, 1)
+LATEST = datetime(2999, 12, 31, 23, 59, 59)
+"""The datetimes a register may hold: Excel has none before 1900, and keeping far from year 9999
+keeps every deadline computed from a date (a year of working days at most) a valid date too."""
 _DATE_TEXT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:(?:\s+|T|\s*)(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*分?(?:\s*[:]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?)?$"
@@ -242,7 +255,7 @@ def parse_datetime(value: object) -> tuple[datetime | None, Problem | None]:
         result = excel_serial_to_datetime(float(value))
     elif isinstance(value, str):
         result = _datetime_from_text(value)
-    if result is None:
+    if result is None or not EARLIEST <= result <= LATEST:
         return None, Problem("invalid-datetime")
     return result, None
 

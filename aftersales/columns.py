@@ -43,6 +43,8 @@ class Column:
     choices: ChoiceList | None = None
     minimum: int = 0
     """Smallest allowed value of an integer column."""
+    maximum: int | None = None
+    """Largest allowed value of an integer column (SPEC §14.1 ranges)."""
     output: bool = False
     """Written only by the add-in (shaded grey in the template); never read as input."""
     always_required: bool = False
@@ -66,13 +68,13 @@ INPUT_COLUMNS: tuple[Column, ...] = (
     _col("signed_at", "签收时间", Kind.DATETIME),
     _col("sku", "货号", Kind.TEXT),
     _col("received_sku", "实收货号", Kind.TEXT),
-    _col("qty", "数量", Kind.INTEGER, minimum=1),
+    _col("qty", "数量", Kind.INTEGER, minimum=1, maximum=100_000),
     _col("paid_amount", "实付金额", Kind.MONEY),
     _col("item_amount", "涉及金额", Kind.MONEY),
     _col("order_profit", "订单利润", Kind.MONEY),
     _col("shipping_fee", "运费", Kind.MONEY),
     _col("severity", "程度", Kind.CHOICE, choices=ChoiceList(SEVERITIES)),
-    _col("evidence_count", "凭证数", Kind.INTEGER, minimum=0),
+    _col("evidence_count", "凭证数", Kind.INTEGER, minimum=0, maximum=1000),
     _col("liable_party", "责任方", Kind.CHOICE, choices=ChoiceList(LIABLE_PARTIES)),
     _col("description", "问题描述", Kind.TEXT, always_required=True),
     _col("resolution", "处理方案", Kind.CHOICE, choices=RESOLUTION_LIST),

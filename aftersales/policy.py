@@ -61,24 +61,31 @@ class _Unusable(ValueError):
     """A policy value that cannot be used; the message says why (Chinese)."""
 
 
-def _days(value: object) -> int:
-    number, problem = parse_integer(value, minimum=0)
-    if problem or number is None:
-        raise _Unusable("须为不小于 0 的整数天数")
-    return number
+MAX_DAYS = 365
+MAX_EXCHANGES = 10
+MAX_POLICY_MONEY = Decimal("100000")
+"""SPEC §14.3.12: day and count keys 0–365 (换货次数上限 0–10), money keys 0–100000."""
 
 
-def _count(value: object) -> int:
-    number, problem = parse_integer(value, minimum=0)
-    if problem or number is None:
-        raise _Unusable("须为不小于 0 的整数")
-    return number
+def _whole(maximum: int, unit: str) -> Callable[[object], int]:
+    def parse(value: object) -> int:
+        number, problem = parse_integer(value, minimum=0, maximum=maximum)
+        if problem or number is None:
+            raise _Unusable(f"须为 0–{maximum} 的整数{unit}")
+        return number
+
+    return parse
+
+
+_days = _whole(MAX_DAYS, "天数")
+_count = _whole(MAX_DAYS, "")
+_exchanges = _whole(MAX_EXCHANGES, "次")
 
 
 def _money(value: object) -> Decimal:
     amount, problem = parse_money(value)
-    if problem or amount is None:
-        raise _Unusable("须为不小于 0 的金额")
+    if problem or amount is None or amount > MAX_POLICY_MONEY:
+        raise _Unusable(f"须为 0–{MAX_POLICY_MONEY} 元的金额")
     return amount
 
 
@@ -120,7 +127,7 @@ PARAMS: tuple[PolicyParam, ...] = (
     PolicyParam("day_end", "下班时间", "当天方案和返现的截止时刻；之后登记的售后顺延到次日此时", _day_end),
     PolicyParam("no_reason_days", "无理由退货天数", "签收次日零时起算的七天无理由天数", _days),
     PolicyParam("price_protect_days", "保价天数", "下单后可保价退差价的天数", _days),
-    PolicyParam("exchange_limit", "换货次数上限", "同一订单最多换货次数", _count),
+    PolicyParam("exchange_limit", "换货次数上限", "同一订单最多换货次数", _exchanges),
     PolicyParam("mismatch_comp_min", "不符补损下限", "与描述不符的补损建议下限（元）", _money),
     PolicyParam("mismatch_comp_max", "不符补损上限", "与描述不符的补损上限（元）", _money),
     PolicyParam("quality_discount_max", "质量问题折扣上限", "质量问题部分退款上限（元）", _money),

@@ -24,7 +24,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from aftersales.columns import BY_KEY, COLUMNS, Column, Kind, column_letter
 from aftersales.issues import CATALOGUE, SEVERITY_LABEL
-from aftersales.policy import DEFAULT_POLICY, PARAMS, DamageBasis, PolicyParam
+from aftersales.policy import (
+    DEFAULT_POLICY,
+    MAX_DAYS,
+    MAX_EXCHANGES,
+    MAX_POLICY_MONEY,
+    PARAMS,
+    DamageBasis,
+    PolicyParam,
+)
 from aftersales.sheets import (
     EOD_SHEET,
     FORMULA_STARTS,
@@ -180,10 +188,11 @@ def _policy_validation(param: PolicyParam) -> DataValidation | None:
     if isinstance(value, bool | str):
         return None
     if isinstance(value, int):
-        return DataValidation(type="whole", operator="between", formula1="0", formula2="365",
-                              error="请填写 0 到 365 的整数", **common)
-    return DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                          error="请填写不小于 0 的金额", **common)
+        top = MAX_EXCHANGES if param.key == "exchange_limit" else MAX_DAYS
+        return DataValidation(type="whole", operator="between", formula1="0", formula2=str(top),
+                              error=f"请填写 0 到 {top} 的整数", **common)
+    return DataValidation(type="decimal", operator="between", formula1="0", formula2=str(MAX_POLICY_MONEY),
+                          error=f"请填写 0 到 {MAX_POLICY_MONEY} 元的金额", **common)
 
 
 def _policy_format(value: object) -> str:

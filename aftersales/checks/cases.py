@@ -7,7 +7,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from aftersales.checks.context import CheckContext, per_case, value_text
-from aftersales.columns import BY_KEY, REQUIRED_HEADERS
+from aftersales.columns import BY_KEY, INPUT_COLUMNS, REQUIRED_HEADERS, Kind
 from aftersales.deadlines import price_protect_end, return_window_end, within_price_protection
 from aftersales.issues import Issue
 from aftersales.model import Case
@@ -89,10 +89,13 @@ def check_case_id(case: Case, ctx: CheckContext) -> Iterator[Issue]:
         yield ctx.issue("case-id-missing", case, "case_id")
 
 
+DATETIME_KEYS = tuple(column.key for column in INPUT_COLUMNS if column.kind is Kind.DATETIME)
+
+
 @per_case
 def check_dates(case: Case, ctx: CheckContext) -> Iterator[Issue]:
-    """date-in-future and signed-after-registered."""
-    for key in ("registered_at", "signed_at"):
+    """date-in-future (every datetime column, SPEC §14.1) and signed-after-registered."""
+    for key in DATETIME_KEYS:
         moment = getattr(case, key)
         if moment is not None and moment > ctx.now:
             yield ctx.issue("date-in-future", case, key, now=value_text(ctx.now) or "")

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 
-from aftersales.cells import cell_text, format_money
+from aftersales.cells import cell_text, datetime_text, format_money
 from aftersales.columns import BY_KEY
 from aftersales.issues import Issue, make_issue
 from aftersales.model import Case
@@ -25,7 +25,7 @@ def value_text(value: object) -> str | None:
     if isinstance(value, Decimal):
         return format_money(value)
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return datetime_text(value.replace(second=0))
     if isinstance(value, CaseType):
         return CASE_TYPE_LIST.by_code(value.value).label
     if isinstance(value, Resolution):
