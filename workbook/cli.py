@@ -10,9 +10,13 @@ Modules that write workbooks (and so import openpyxl) are imported by the comman
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import hashlib
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,7 +32,7 @@ from aftersales.refunds import RefundRow, refund_sheet
 from aftersales.sheets import PENDING_HEADERS, REFUND_HEADERS, VOUCHER_HEADERS
 from aftersales.validate import Report, validate
 from aftersales.vouchers import Voucher, parse_voucher_rows, regenerate, vouchers_only
-from workbook.files import OutputError, check_output, save_workbook, write_text
+from workbook.files import OutputError, check_output, os_reason, render_workbook, save_workbook, write_bytes
 from workbook.reader import RegisterError, RegisterFile, read_register
 
 EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -57,6 +61,25 @@ def _day(text: str) -> date:
     if problem or value is None:
         raise UsageError(f"--date 无法识别：{text}（应为 2026-11-21）")
     return value.date()
+
+
+class _Output:
+    """Standard output that a closed pipe (`aftersales check … | head`) silences instead of failing."""
+
+    closed = False
+
+
+def emit(text: str) -> None:
+    """One line (or block) of a command's result on standard output."""
+    if _Output.closed:
+        return
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        _Output.closed = True
+        # Whatever is still buffered would fail again when Python exits: send it nowhere instead.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _progress(message: str) -> None:
@@ -95,9 +118,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     path = Path(args.register)
     report = run_check(path, _moment(args.now))
     if args.json:
-        print(json.dumps(report_json(report, str(path)), ensure_ascii=False, indent=1))
+        emit(json.dumps(report_json(report, str(path)), ensure_ascii=False, indent=1))
     else:
-        print(human_report(report, path))
+        emit(human_report(report, path))
     return EXIT_ERRORS if report.errors else EXIT_OK
 
 
@@ -144,7 +167,7 @@ def cmd_vouchers(args: argparse.Namespace) -> int:
     case_rows = {r.case.row for r in report.results if r.case.case_id in voucher_cases}
     errors = _errors_in(report, case_rows)
     if args.json:
-        print(json.dumps({"register": str(path), "date": args.date, "out": args.out,
+        emit(json.dumps({"register": str(path), "date": args.date, "out": args.out,
                           "vouchers": [dict(zip(VOUCHER_HEADERS, map(_json_value, v.row()), strict=True)) for v in rows],
                           "cases_without_id": unnumbered, "errors": errors}, ensure_ascii=False, indent=1))
     else:
@@ -153,11 +176,11 @@ def cmd_vouchers(args: argparse.Namespace) -> int:
             kinds[voucher.type.value] = kinds.get(voucher.type.value, 0) + 1
         money = sum((v.amount for v in rows if v.amount is not None), Decimal("0"))
         detail = "，".join(f"{name} {count}" for name, count in kinds.items()) or "无"
-        print(f"单据 {len(rows)} 行（{detail}），费用合计 {format_money(money)} 元：{args.out}")
+        emit(f"单据 {len(rows)} 行（{detail}），费用合计 {format_money(money)} 元：{args.out}")
         if unnumbered:
-            print(f"注意：第 {'、'.join(map(str, unnumbered))} 行已给方案但没有售后单号，未生成单据（先按「校验」编号）")
+            emit(f"注意：第 {'、'.join(map(str, unnumbered))} 行已给方案但没有售后单号，未生成单据（先按「校验」编号）")
         if errors:
-            print(f"这些售后有 {errors} 个错误，请先用 aftersales check 查看并改正")
+            emit(f"这些售后有 {errors} 个错误，请先用 aftersales check 查看并改正")
     return EXIT_ERRORS if errors else EXIT_OK
 
 
@@ -176,7 +199,7 @@ def cmd_refunds(args: argparse.Namespace) -> int:
         def line(row: RefundRow, headers: tuple[str, ...], with_batch: bool) -> dict[str, object]:
             return dict(zip(headers, map(_json_value, row.values(with_batch)), strict=True))
 
-        print(json.dumps({
+        emit(json.dumps({
             "register": str(path), "date": day.isoformat(), "batch": sheet.batch, "out": args.out,
             "payable": [line(r, REFUND_HEADERS, True) for r in sheet.payable],
             "pending": [line(r, PENDING_HEADERS, False) for r in sheet.pending],
@@ -185,13 +208,13 @@ def cmd_refunds(args: argparse.Namespace) -> int:
             "register_total": _money(sheet.register_total), "reconciled": sheet.reconciled,
         }, ensure_ascii=False, indent=1))
     else:
-        print(f"退款表 {day:%Y-%m-%d} 批次 {sheet.batch}：应付 {len(sheet.payable)} 条，待处理 {len(sheet.pending)} 条：{args.out}")
+        emit(f"退款表 {day:%Y-%m-%d} 批次 {sheet.batch}：应付 {len(sheet.payable)} 条，待处理 {len(sheet.pending)} 条：{args.out}")
         for totals in [*sheet.by_channel, sheet.overall]:
-            print(f"  {totals.label}：{totals.count} 条，退款 {format_money(totals.refund)}，退运费 "
+            emit(f"  {totals.label}：{totals.count} 条，退款 {format_money(totals.refund)}，退运费 "
                   f"{format_money(totals.freight)}，合计 {format_money(totals.total)} 元")
-        print(sheet.reconciliation())
+        emit(sheet.reconciliation())
         if errors:
-            print(f"这些售后有 {errors} 个错误，请先用 aftersales check 查看并改正")
+            emit(f"这些售后有 {errors} 个错误，请先用 aftersales check 查看并改正")
     return EXIT_ERRORS if errors or not sheet.reconciled else EXIT_OK
 
 
@@ -217,10 +240,10 @@ def cmd_eod(args: argparse.Namespace) -> int:
     eod = end_of_day(report, day)
     save_workbook(eod_workbook(eod), args.out, force=args.force, inputs=(path,))
     if args.json:
-        print(json.dumps(eod_json(eod, path), ensure_ascii=False, indent=1))
+        emit(json.dumps(eod_json(eod, path), ensure_ascii=False, indent=1))
     else:
-        print(eod_summary(eod))
-        print(f"日结报告：{args.out}")
+        emit(eod_summary(eod))
+        emit(f"日结报告：{args.out}")
     return EXIT_ERRORS if eod.error_count else EXIT_OK
 
 
@@ -238,8 +261,60 @@ def eod_summary(eod: EndOfDay) -> str:
 def cmd_new(args: argparse.Namespace) -> int:
     from workbook.template import build_register_workbook
     target = save_workbook(build_register_workbook(), args.path, force=args.force)
-    print(f"已生成空白登记表：{target}")
+    emit(f"已生成空白登记表：{target}")
     return EXIT_OK
+
+
+DEMO_MANIFEST = ".aftersales-demo.json"
+"""What `demo` wrote into its folder ({file: [sha256, …]}): only those files may be overwritten."""
+DEMO_FILES = ("售后登记表.xlsx", "check.json", "check.txt", "单据.xlsx", "退款表.xlsx", "日结.xlsx")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _demo_manifest(folder: Path) -> dict[str, list[str]]:
+    try:
+        found = json.loads((folder / DEMO_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): [str(h) for h in v] for k, v in found.items() if isinstance(v, list)}
+
+
+def _check_demo_targets(folder: Path, manifest: dict[str, list[str]], force: bool) -> None:
+    """Every file demo will write, checked before any is written: none open in Excel, none but a
+    regular file, and without --force none that demo did not write itself (a user's 售后登记表.xlsx)."""
+    foreign = []
+    for name in DEMO_FILES:
+        target = folder / name
+        check_output(target, force=True)
+        if force or not target.exists():
+            continue
+        try:
+            ours = _digest(target.read_bytes()) in manifest.get(name, [])
+        except OSError as error:
+            raise OutputError(f"无法读取 {target}：{error.strerror or error}") from None
+        if not ours:
+            foreign.append(name)
+    if foreign:
+        raise OutputError(
+            f"{folder} 里已有这些文件，不是示例写的（或已被改过），不覆盖：{'、'.join(foreign)}。"
+            "请换一个 --out 文件夹，或加 --force 覆盖"
+        )
+
+
+def _write_demo(folder: Path, files: dict[str, bytes], manifest: dict[str, list[str]]) -> None:
+    """Write the demo's files, each recorded in the manifest before it is written (a run killed half
+    way still knows its own files)."""
+    for name, data in files.items():
+        manifest[name] = [*manifest.get(name, [])[-3:], _digest(data)]
+        write_bytes(json.dumps(manifest, ensure_ascii=False, indent=1).encode(), folder / DEMO_MANIFEST, force=True)
+        write_bytes(data, folder / name, force=True)
+        manifest[name] = [_digest(data)]
+    write_bytes(json.dumps(manifest, ensure_ascii=False, indent=1).encode(), folder / DEMO_MANIFEST, force=True)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -251,39 +326,49 @@ def cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out 应是文件夹：{out}")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"无法创建文件夹 {out}：{os_reason(error)}") from None
+    manifest = _demo_manifest(out)
+    _check_demo_targets(out, manifest, args.force)
     day = _day(args.date) if args.date else DEMO_DAY
     now = demo_now(day)
+    files: dict[str, bytes] = {}
     _progress("1/5 生成示例登记表 …")
-    register = save_workbook(build_register_workbook(demo_rows(day)), out / "售后登记表.xlsx", force=True)
+    files["售后登记表.xlsx"] = render_workbook(build_register_workbook(demo_rows(day)))
+    register = out / "售后登记表.xlsx"
     _progress("2/5 校验 …")
-    register_file = read_register(register)
+    with tempfile.TemporaryDirectory(prefix="aftersales-demo-") as scratch:
+        draft = Path(scratch) / "售后登记表.xlsx"
+        draft.write_bytes(files["售后登记表.xlsx"])
+        register_file = read_register(draft)
     report = validate(register_file.raw, now, register_file.policy, register_file.extra_issues)
-    write_text(json.dumps(report_json(report, str(register)), ensure_ascii=False, indent=1),
-               out / "check.json", force=True)
-    write_text(human_report(report, register) + "\n", out / "check.txt", force=True)
+    files["check.json"] = json.dumps(report_json(report, str(register)), ensure_ascii=False, indent=1).encode()
+    files["check.txt"] = (human_report(report, register) + "\n").encode()
     _progress("3/5 生成单据 …")
     vouchers, _ = voucher_rows(register_file, report, day)
-    save_workbook(voucher_workbook(vouchers), out / "单据.xlsx", force=True)
+    files["单据.xlsx"] = render_workbook(voucher_workbook(vouchers))
     _progress("4/5 退款表 …")
     refunds = refund_sheet(report, day)
-    save_workbook(refund_workbook(refunds), out / "退款表.xlsx", force=True)
+    files["退款表.xlsx"] = render_workbook(refund_workbook(refunds))
     _progress("5/5 日结 …")
     eod = end_of_day(report, day, refunds)
-    save_workbook(eod_workbook(eod), out / "日结.xlsx", force=True)
+    files["日结.xlsx"] = render_workbook(eod_workbook(eod))
+    _write_demo(out, files, manifest)
 
     counts: dict[str, int] = {}
     for issue in report.issues:
         counts[issue.code] = counts.get(issue.code, 0) + 1
     expense = sum((v.amount for v in vouchers if v.amount is not None), Decimal("0"))
-    print(f"示例的一天 {day:%Y-%m-%d}，{len(report.results)} 条售后，校验时间 {now:%H:%M}，文件在 {out}/")
-    print(f"  校验：{summary_line(report)}（check.txt、check.json）")
-    print("    " + "，".join(f"{code} {count}" for code, count in sorted(counts.items(), key=lambda i: -i[1])))
-    print(f"  单据：{len(vouchers)} 行，费用单/空退单 {format_money(expense)} 元（单据.xlsx）")
-    print(f"  退款表：应付 {len(refunds.payable)} 条 {format_money(refunds.overall.total)} 元"
+    emit(f"示例的一天 {day:%Y-%m-%d}，{len(report.results)} 条售后，校验时间 {now:%H:%M}，文件在 {out}/")
+    emit(f"  校验：{summary_line(report)}（check.txt、check.json）")
+    emit("    " + "，".join(f"{code} {count}" for code, count in sorted(counts.items(), key=lambda i: -i[1])))
+    emit(f"  单据：{len(vouchers)} 行，费用单/空退单 {format_money(expense)} 元（单据.xlsx）")
+    emit(f"  退款表：应付 {len(refunds.payable)} 条 {format_money(refunds.overall.total)} 元"
           f"（{'，'.join(f'{t.label[3:-1]} {format_money(t.total)}' for t in refunds.by_channel)}），"
           f"待处理 {len(refunds.pending)} 条；{refunds.reconciliation()}（退款表.xlsx）")
-    print("  " + eod_summary(eod).replace("\n", "\n  ") + "（日结.xlsx）")
+    emit("  " + eod_summary(eod).replace("\n", "\n  ") + "（日结.xlsx）")
     return EXIT_OK
 
 
@@ -294,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="生成一天的示例登记表并校验")
     demo.add_argument("--out", default="aftersales-demo", help="输出文件夹（默认 ./aftersales-demo）")
     demo.add_argument("--date", help="示例日期（默认 2026-11-21）")
+    demo.add_argument("--force", action="store_true", help="覆盖文件夹里不是示例写的同名文件")
     demo.set_defaults(run=cmd_demo)
 
     new = commands.add_parser("new", help="生成空白登记表")
@@ -338,14 +424,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
         return code
     except (UsageError, RegisterError, OutputError) as error:
-        print(f"aftersales: {error}", file=sys.stderr)
+        _complain(str(error))
         return EXIT_CANNOT_RUN
     except KeyboardInterrupt:
-        print("aftersales: 已中断", file=sys.stderr)
+        _complain("已中断")
         return EXIT_CANNOT_RUN
-    except Exception as error:  # a bug: still one line and exit 2, never a traceback
-        print(f"aftersales: 内部错误（{type(error).__name__}: {error}）", file=sys.stderr)
+    except BrokenPipeError:  # the reader of our output went away: nothing left to say
+        _Output.closed = True
         return EXIT_CANNOT_RUN
+    except (SystemExit, GeneratorExit):
+        raise
+    except BaseException as error:  # a bug (or a Rust panic): still one line and exit 2, never a traceback
+        _complain(f"内部错误（{type(error).__name__}: {error}）")
+        return EXIT_CANNOT_RUN
+
+
+def _complain(message: str) -> None:
+    """The one line on standard error (a closed standard error is no reason to fail)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(f"aftersales: {message}", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

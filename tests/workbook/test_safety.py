@@ -50,17 +50,21 @@ def test_every_command_leaves_its_input_byte_identical(register: Path, command: 
 
 def test_a_write_that_fails_half_way_leaves_the_previous_file(register: Path, capsys: pytest.CaptureFixture[str],
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """(The same with a real OS-level failure: tests/workbook/test_output_safety.py.)"""
+    import workbook.files
+
     out = register.with_name("eod.xlsx")
     out.write_bytes(b"yesterday's report")
+    write = workbook.files._write_new
 
-    def full_disk(self, filename):  # type: ignore[no-untyped-def]
-        Path(filename).write_bytes(b"PK\x03\x04 half a file")
+    def full_disk(path: Path, data: bytes) -> None:
+        write(path, data[: len(data) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", full_disk)
+    monkeypatch.setattr(workbook.files, "_write_new", full_disk)
     code = main(["eod", str(register), "--now", NOW, "-o", str(out), "--force"])
     err = capsys.readouterr().err
-    assert code == 2 and len(err.strip().splitlines()) == 1 and "No space left" in err and "无法写入" in err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "No space left" in err and "磁盘已满" in err
     assert out.read_bytes() == b"yesterday's report"
     assert sorted(p.name for p in out.parent.iterdir()) == ["eod.xlsx", "register.xlsx"]  # no temp file left
 
