@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from functools import cached_property
 
 import xlwings as xw
@@ -24,16 +23,18 @@ from aftersales.cells import format_money, parse_datetime
 from aftersales.columns import OUTPUT_COLUMNS, column_letter, find_header_row, match_headers
 from aftersales.eod import end_of_day, report_grid
 from aftersales.issues import Issue, Severity
+from aftersales.ledger import Ledger, is_ledger_sheet, next_batch, read_ledger
 from aftersales.locate import HEADER_SEARCH_ROWS, choose_register_sheet, register_from_rows
 from aftersales.model import RawRegister
 from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
 from aftersales.present import check_text, recommended_text
-from aftersales.refunds import ledger_update, parse_ledger, refund_sheet
+from aftersales.refunds import RefundRow, refund_sheet
 from aftersales.sheets import (
     CLOCK_CELL,
     EOD_SHEET,
     LOG_HEADERS,
     LOG_SHEET,
+    PAID_SHEET,
     PENDING_HEADERS,
     PENDING_SHEET,
     POLICY_SHEET,
@@ -45,6 +46,7 @@ from aftersales.sheets import (
     VOUCHER_HEADERS,
     VOUCHER_SHEET,
 )
+from aftersales.state import BATCHES, EXPORTS, StateBlock, block_column, block_lines, block_table
 from aftersales.validate import Report, validate
 from aftersales.vouchers import POSTED, Voucher, parse_voucher_rows, regenerate, vouchers_only
 
@@ -463,40 +465,6 @@ def voucher_action(session: Session) -> str:
     return summary
 
 
-def refund_action(session: Session) -> str:
-    io = session.io
-    report = _checked(session)
-    day = session.now.date()
-    sheet = refund_sheet(report, day, every_day=True)  # a case becomes payable when its goods are back
-    ledger_rows = io.values(REFUND_SHEET) if REFUND_SHEET in io.sheet_names() else []
-    update = ledger_update(sheet, parse_ledger(ledger_rows))
-    if REFUND_SHEET not in io.sheet_names() or not records_header(ledger_rows):
-        if REFUND_SHEET not in io.sheet_names():
-            io.add_sheet(REFUND_SHEET)
-        io.write(REFUND_SHEET, 1, 1, [list(REFUND_HEADERS)])
-        ledger_rows = [list(REFUND_HEADERS)]
-    if update.new:
-        last = max((i for i, row in enumerate(ledger_rows) if any(v not in (None, "") for v in row)), default=0)
-        io.write(REFUND_SHEET, last + 2, 1, [row.values() for row in update.new])
-    exported = {entry.case_id for entry in parse_ledger(ledger_rows)}
-    pending = [row for row in sheet.pending if row.case_id not in exported]
-    replace_rows(io, PENDING_SHEET, PENDING_HEADERS, [row.values(with_batch=False) for row in pending])
-    if update.new:
-        paid = sum((row.total for row in update.new), Decimal("0"))
-        summary = f"批次 {update.batch}：{len(update.new)} 条，合计 {format_money(paid)} 元"
-    else:
-        summary = f"{day:%Y-%m-%d} 没有新的可付款售后，退款表未追加"
-    summary += f"；待处理 {len(pending)} 条；{sheet.reconciliation()}"
-    if update.changed:
-        changed = "、".join(
-            f"{row.case_id}（已导出 {format_money(entry.total)}，现在 {format_money(row.total)}）"
-            for entry, row in update.changed
-        )
-        summary += f"；错误：已导出的售后金额变了，不会再次付款，请财务核对：{changed}"
-        io.alert(summary, title="退款表")
-    return summary
-
-
 def _header_cell(rows: Sequence[Sequence[object]], first_header: str) -> tuple[int, int]:
     """0-based (row, column) of a sheet's header cell within its first 11 rows; (0, 0) when absent."""
     for index, row in enumerate(rows[:11]):
@@ -506,9 +474,75 @@ def _header_cell(rows: Sequence[Sequence[object]], first_header: str) -> tuple[i
     return 0, 0
 
 
-def records_header(rows: Sequence[Sequence[object]]) -> bool:
-    """Whether the sheet already has the 退款表 header row."""
-    return any(REFUND_HEADERS[0] in [str(v).strip() for v in row if v is not None] for row in rows[:11])
+def write_state_block(io: BookIO, block: StateBlock, lines: Sequence[Sequence[object]]) -> None:
+    """Rewrite one block of the state sheet (its header row 3 and its lines), as text."""
+    ensure_state_sheet(io)
+    rows = io.values(STATE_SHEET)
+    column = block_column(rows, block)
+    old = len(block_lines(rows, block))
+    column = block.default_column if column is None else column
+    table = block_table(block, lines, old)
+    first = column_letter(column)
+    last = column_letter(column + len(block.headers) - 1)
+    io.set_number_format(STATE_SHEET, f"{first}{STATE_HEADER_ROW}:{last}{STATE_HEADER_ROW + len(table) - 1}", "@")
+    io.write(STATE_SHEET, STATE_HEADER_ROW, column + 1, table)
+
+
+def _ledger_lines(io: BookIO, ledger: Ledger, rows: Sequence[RefundRow]) -> None:
+    """Append a batch under the 退款表 header, below every line already there, in the header's own
+    columns: nothing above the header or over a line someone typed is ever written."""
+    values = io.values(REFUND_SHEET)
+    last = max((i for i, row in enumerate(values) if any(v not in (None, "") for v in row)), default=-1)
+    assert ledger.header is not None
+    columns = ledger.columns
+    lines = [row.values() for row in rows]
+    start = ledger.header[1]
+    if list(columns) == list(range(start, start + len(columns))):
+        io.write(REFUND_SHEET, last + 2, start + 1, lines)
+        return
+    for index, column in enumerate(columns):
+        if column >= 0:
+            io.write(REFUND_SHEET, last + 2, column + 1, [[line[index]] for line in lines])
+
+
+def refund_action(session: Session) -> str:
+    """退款表: append the payable cases as a new batch of the ledger, refresh 待处理 and 已付."""
+    io = session.io
+    report = _checked(session)
+    day = session.now.date()
+    names = io.sheet_names()
+    state = io.values(STATE_SHEET) if STATE_SHEET in names else []
+    ledger = read_ledger({name: io.values(name) for name in names if is_ledger_sheet(name)}, state)
+    if ledger.problem:
+        io.alert(ledger.problem, title="退款表")
+        return "没有导出：" + ledger.problem
+    if ledger.header is None:  # a new (or empty) 退款表: its header first
+        if REFUND_SHEET not in names:
+            io.add_sheet(REFUND_SHEET)
+        io.write(REFUND_SHEET, 1, 1, [list(REFUND_HEADERS)])
+        ledger = ledger.model_copy(update={"header": (0, 0), "columns": tuple(range(len(REFUND_HEADERS)))})
+    sheet = refund_sheet(report, day, next_batch(day, ledger), ledger)
+    if sheet.payable:
+        _ledger_lines(io, ledger, sheet.payable)
+        issued = [*block_lines(state, BATCHES), (sheet.batch, str(len(sheet.payable)),
+                                                 format_money(sheet.overall.total), f"{session.now:%Y-%m-%d %H:%M:%S}")]
+        write_state_block(io, BATCHES, issued)
+        exports = [*block_lines(io.values(STATE_SHEET), EXPORTS),
+                   *((sheet.batch, r.case_id or "", r.order_id or "", r.sku or "", r.channel or "",
+                      format_money(r.total)) for r in sheet.payable)]
+        write_state_block(io, EXPORTS, exports)
+    replace_rows(io, PENDING_SHEET, PENDING_HEADERS, [row.values(with_batch=False) for row in sheet.pending])
+    replace_rows(io, PAID_SHEET, REFUND_HEADERS, [row.values() for row in sheet.paid])
+    if sheet.payable:
+        summary = f"批次 {sheet.batch}：{len(sheet.payable)} 条，合计 {format_money(sheet.overall.total)} 元"
+    else:
+        summary = f"{day:%Y-%m-%d} 没有新的可付款售后，退款表未追加"
+    summary += f"；待处理 {len(sheet.pending)} 条；今日已付 {len(sheet.paid)} 条；{sheet.reconciliation()}"
+    if sheet.issues:
+        named = "；".join(f"登记表第 {i.row} 行 {i.case_id or ''} [{i.code}] {i.message}" for i in sheet.issues[:5])
+        summary += f"；错误 {len(sheet.issues)} 个（见待处理）：{named}"
+        io.alert(summary, title="退款表")
+    return summary
 
 
 # --- the 日结 button -----------------------------------------------------------------------------

@@ -151,14 +151,27 @@ class _DayBuilder:
         self.settle(row, resolution, resolved)
 
     def settle(self, row: Row, resolution: Resolution, resolved: datetime) -> None:
-        paid_at = resolved + timedelta(minutes=self.rng.randint(5, 40))
+        end = datetime.combine(self.day, self.policy.day_end)
+        paid_at = min(resolved + timedelta(minutes=self.rng.randint(5, 40)), end)
+        order = str(row["order_id"])
         if resolution in (Resolution.PARTIAL_REFUND, Resolution.REFUND_ONLY):
             channel = self.rng.choice(("支付宝返现", "千牛红包", "原路退款"))
-            row.update(refund_channel=channel, status="已完成", paid_at=paid_at)
+            if channel == "原路退款":  # a platform refund: finance pays it from the 退款表
+                row.update(refund_channel=channel, status="待退款")
+            else:  # cashback: paid by the agent at once
+                row.update(refund_channel=channel, status="已完成", paid_at=paid_at)
             if channel == "支付宝返现":
                 row["payee_account"] = f"1{self.rng.randint(3, 9)}{self.rng.randint(10**8, 10**9 - 1)}"
         elif resolution in (Resolution.RETURN_REFUND, Resolution.EXCHANGE):
-            row.update(refund_channel="原路退款" if resolution is Resolution.RETURN_REFUND else None, status="待寄回")
+            # Half the buyers have sent the parcel back (待入库, with its number); the return freight is
+            # refunded against that number (seed 004), so the others have none yet.
+            shipped = order[-1] in "02468"
+            freight = row.get("freight_refund") if shipped else None
+            refund = "原路退款" if resolution is Resolution.RETURN_REFUND else ("支付宝返现" if freight else None)
+            row.update(refund_channel=refund, status="待入库" if shipped else "待寄回", freight_refund=freight,
+                       return_tracking=f"YT{order[-12:]}" if shipped else None)
+            if refund == "支付宝返现":
+                row["payee_account"] = f"13{order[-9:]}"
         elif resolution is Resolution.INTERCEPT_REFUND:
             row.update(refund_channel="原路退款", status="待退款")
         elif resolution is Resolution.DECLINE:
@@ -203,7 +216,8 @@ def _mistakes(rows: list[Row], day: _DayBuilder) -> None:
     damaged.update(evidence_count=1)
     # Quality partial refund above the ceiling without approval.
     quality = _first(rows, CaseType.QUALITY)
-    quality.update(resolution="部分退款", amount=Decimal("30.00"), approved_by=None)
+    quality.update(resolution="部分退款", amount=Decimal("30.00"), approved_by=None, refund_channel="原路退款",
+                   payee_account=None, paid_at=None, status="待退款")
     # A solution given the next morning instead of the same day (registered yesterday evening).
     late = _first(rows, CaseType.SIZE)
     late.update(registered_at=end - timedelta(days=1, hours=1), resolved_at=end - timedelta(hours=7))

@@ -1,8 +1,14 @@
-"""The finance refund sheet (SPEC §9): what to pay today, what is held and why, reconciled.
+"""The finance refund sheet (SPEC §9, §14.5): what to pay now, what is held and why, what was paid
+on the day; reconciled.
 
-Payable rows (退款表) carry a batch number; rows not payable yet (待处理) carry the reason. In the
-workbook the 退款表 is an append-only ledger: each run adds a batch `FK{YYYYMMDD}-{nn}` of the cases
-not exported before, and a case whose money changed after export is an error, never a second payment.
+- **Payable**: a money resolution or a freight refund that is due (partial-refund and refund-only at
+  once; return-refund, intercept-refund and freight refunds once the goods are back or the parcel
+  intercepted: status 待退款 / 已完成), not held, 付款时间 blank, and not in the workbook's ledger —
+  whatever day 方案时间 falls on.
+- **Held** (待处理, with the reason): every error of the case but the clock ones (which are why
+  finance must pay now), a sheet-level error of the register, 已关闭, a 付款时间 in the future, no
+  售后单号, goods not back yet, and cases that look like a ledger line paid under another 售后单号.
+- **Paid** (已付): cases whose 付款时间 falls on the report date, for reconciliation.
 """
 
 from __future__ import annotations
@@ -14,33 +20,24 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from aftersales.cells import format_money, parse_money, parse_text
-from aftersales.issues import Issue
+from aftersales.cells import format_money
+from aftersales.checks.context import case_issue, value_text
+from aftersales.issues import Issue, Severity
+from aftersales.ledger import EMPTY_LEDGER, Ledger, LedgerLine, batch_number
 from aftersales.model import Case
-from aftersales.sheets import REFUND_HEADERS, records
-from aftersales.taxonomy import MONEY_RESOLUTIONS, Resolution, resolution_label
+from aftersales.taxonomy import MONEY_RESOLUTIONS, CaseType, Resolution, resolution_label
 from aftersales.validate import Report
 
 R = Resolution
 ZERO = Decimal("0.00")
 PAY_AT_ONCE = frozenset({R.PARTIAL_REFUND, R.REFUND_ONLY})
-FULL_REFUNDS = frozenset({R.RETURN_REFUND, R.REFUND_ONLY, R.INTERCEPT_REFUND})
-GOODS_BACK_FIRST = frozenset({R.RETURN_REFUND, R.EXCHANGE, R.INTERCEPT_REFUND})
 READY_STATUSES = frozenset({"待退款", "已完成"})
-AWAITING_STATUSES = frozenset({"待寄回", "待入库", "已给方案"})
-HOLDING_CODES = frozenset({
-    "amount-exceeds-paid", "order-refunds-exceed-paid", "over-ceiling", "cashback-account-missing",
-    "outside-return-window", "price-protect-expired", "refund-type-mismatch", "duplicate-case-id",
-})
-"""Errors of a case that hold its payment (SPEC §9). Clock-based issues never hold: they say pay now."""
-CELL_CODES = frozenset({"required-missing", "invalid-number", "invalid-choice", "invalid-datetime", "excel-error",
-                        "negative-amount"})
-MONEY_FIELDS = frozenset({"金额", "退运费", "实付金额", "退款方式", "收款账号"})
-"""Money, channel and account cells: a problem there holds the payment."""
+CLOCK_CODES = frozenset({"solution-overdue", "cashback-unpaid"})
+"""Errors that never hold a payment: they say it is late (SPEC §14.5)."""
 
 
 class RefundRow(BaseModel):
-    """One line of 退款表 / 待处理."""
+    """One line of 退款表 / 待处理 / 已付."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -61,6 +58,8 @@ class RefundRow(BaseModel):
     reason: str = ""
     row: int = 0
     """Excel row of the case in the register."""
+    sku: str | None = None
+    """货号 (not a sheet column: it keys the ledger's record of the line)."""
 
     @property
     def total(self) -> Decimal:
@@ -88,7 +87,7 @@ class Totals(BaseModel):
 
 
 class RefundSheet(BaseModel):
-    """The day's refund and cashback sheet."""
+    """The refund and cashback sheet of a report date."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -97,7 +96,10 @@ class RefundSheet(BaseModel):
     payable: tuple[RefundRow, ...]
     pending: tuple[RefundRow, ...]
     register_total: Decimal
-    """The same money summed from the register's cases, independently of the rows: the check."""
+    """The payable money summed from the register's cases, independently of the rows: the check."""
+    paid: tuple[RefundRow, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    """possible-double-payment and amount-changed-after-export, found against the ledger."""
 
     @property
     def by_channel(self) -> list[Totals]:
@@ -119,30 +121,38 @@ class RefundSheet(BaseModel):
         return (f"核对：本表合计 {format_money(self.overall.total)} 元，登记表中这 {len(self.payable)} 条售后合计 "
                 f"{format_money(self.register_total)} 元，{mark}")
 
+    def with_batch(self, batch: str) -> RefundSheet:
+        """The same sheet with its payable rows in batch `batch`."""
+        rows = tuple(row.model_copy(update={"batch": batch}) for row in self.payable)
+        return self.model_copy(update={"batch": batch, "payable": rows})
+
 
 def _totals(label: str, rows: Sequence[RefundRow]) -> Totals:
     return Totals(label=label, count=len(rows), refund=sum((r.refund for r in rows), ZERO),
                   freight=sum((r.freight for r in rows), ZERO))
 
 
-def batch_number(day: date, sequence: int) -> str:
-    return f"FK{day:%Y%m%d}-{sequence:02d}"
-
-
-def is_covered(case: Case, day: date | None) -> bool:
-    """Cases on the sheet: a money resolution or a freight refund, resolved on `day` (any day: None)."""
-    if case.resolved_at is None or (day is not None and case.resolved_at.date() != day):
-        return False
+def is_covered(case: Case) -> bool:
+    """Cases with money to pay: a money resolution or a freight refund."""
     return case.resolution in MONEY_RESOLUTIONS or bool(case.freight_refund)
 
 
+def pays_whole_order(case: Case) -> bool:
+    """The resolutions where a blank 金额 means the whole 实付金额 (SPEC §14.2): the goods never
+    reached the buyer, so nothing is guessed."""
+    return case.resolution is R.INTERCEPT_REFUND or (
+        case.resolution is R.REFUND_ONLY and case.case_type is CaseType.REFUND_BEFORE_SHIP
+    )
+
+
 def refund_money(case: Case) -> Decimal:
-    """Money to the buyer for the goods: 金额, or for a full refund with 金额 blank the whole 实付金额."""
+    """Money to the buyer for the goods: 金额; 实付金额 only where a blank 金额 means the whole order.
+    A money resolution with blank 金额 otherwise pays nothing (it is held as required-missing)."""
     if case.resolution not in MONEY_RESOLUTIONS:
         return ZERO
     if case.amount is not None:
         return case.amount
-    if case.resolution in FULL_REFUNDS and case.paid_amount is not None:
+    if pays_whole_order(case) and case.paid_amount is not None:
         return case.paid_amount
     return ZERO
 
@@ -154,24 +164,28 @@ def category(case: Case) -> str:
     return "退运费"
 
 
-def hold_reasons(case: Case, issues: Iterable[Issue]) -> list[str]:
-    """Why this case cannot be paid yet (empty: payable now)."""
-    reasons = []
+def is_due(case: Case) -> bool:
+    """Partial refunds and refund-only at once; refunds of returned goods, interceptions and freight
+    refunds once the goods are back (status 待退款 or 已完成)."""
+    return case.resolution in PAY_AT_ONCE or case.status in READY_STATUSES
+
+
+def hold_reasons(case: Case, issues: Iterable[Issue], now: datetime, sheet_errors: Sequence[Issue] = ()) -> list[str]:
+    """Why this case cannot be paid now (empty: payable)."""
+    reasons = [f"登记表有整表错误：[{issue.code}] {issue.message}" for issue in sheet_errors]
     if case.case_id is None:
         # Without a number the ledger cannot tell it was paid: it would be paid again next batch.
         reasons.append("没有售后单号：先按「校验」编号（或填写售后单号）再付")
     for issue in issues:
-        if issue.code in HOLDING_CODES or (issue.code in CELL_CODES and issue.field in MONEY_FIELDS):
+        if issue.severity is Severity.ERROR and issue.code not in CLOCK_CODES:
             reasons.append(f"[{issue.code}] {issue.message}")
-    if case.resolution in PAY_AT_ONCE:
-        if case.resolution is R.PARTIAL_REFUND and case.amount is None:
-            reasons.append("部分退款没有填写金额")
-        return reasons
-    if case.status not in READY_STATUSES:
-        if case.status in AWAITING_STATUSES and case.resolution in GOODS_BACK_FIRST:
-            reasons.append(f"等待退货入库或拦截成功（状态：{case.status}），到「待退款」再付")
-        else:
-            reasons.append(f"状态为「{case.status or '空'}」，还没到退款这一步")
+    if case.status == "已关闭":
+        reasons.append("状态为已关闭：已关闭的售后不付款")
+    if case.paid_at is not None and case.paid_at > now:
+        reasons.append(f"付款时间 {value_text(case.paid_at)} 在未来：请核对付款时间")
+    if not is_due(case):
+        what = "拦截成功、包裹退回" if case.resolution is R.INTERCEPT_REFUND else "退货入库"
+        reasons.append(f"等待{what}（状态：{case.status or '空'}），到「待退款」再付")
     return reasons
 
 
@@ -181,94 +195,73 @@ def _row(case: Case, batch: str | None, reason: str = "") -> RefundRow:
         channel=case.refund_channel, account=case.payee_account, refund=refund_money(case),
         freight=case.freight_refund or ZERO, category=category(case), agent=case.agent,
         approved_by=case.approved_by, resolved_at=case.resolved_at, paid_at=case.paid_at, reason=reason,
-        row=case.row,
+        row=case.row, sku=case.sku,
     )
 
 
-def refund_sheet(report: Report, day: date, batch: str | None = None, every_day: bool = False) -> RefundSheet:
-    """The refund sheet of `day` from a validated register (the CLI export: one batch `-01`).
+def _same_key(line: LedgerLine, row: RefundRow) -> bool:
+    """(订单号, 货号, 退款方式, 合计) equal; a line whose 货号 is unknown matches any item."""
+    return (line.order_id == row.order_id and line.channel == row.channel and line.total == row.total
+            and (line.sku is None or line.sku == row.sku))
 
-    `every_day`: cases solved on any day (the workbook's ledger: a return solved on Monday whose
-    goods arrive on Thursday is paid in Thursday's batch).
-    """
+
+def _against_ledger(case: Case, row: RefundRow, ledger: Ledger) -> tuple[bool, Issue | None]:
+    """(already exported, the issue the ledger raises) for a case that would be paid."""
+    exported = next((line for line in ledger.lines if case.case_id and line.case_id == case.case_id), None)
+    if exported is not None:
+        if (exported.refund, exported.freight) == (row.refund, row.freight):
+            return True, None
+        key = "amount" if exported.refund != row.refund else "freight_refund"
+        return True, case_issue("amount-changed-after-export", case, key, batch=exported.batch,
+                                exported=format_money(exported.total) or "", total=format_money(row.total) or "")
+    twin = next((line for line in ledger.lines if _same_key(line, row)), None)
+    if twin is not None:
+        return False, case_issue("possible-double-payment", case, "case_id", total=format_money(row.total) or "",
+                                 ledger=twin.sheet, line=str(twin.row), batch=twin.batch, exported=twin.case_id or "空")
+    return False, None
+
+
+def refund_sheet(report: Report, day: date, batch: str | None = None, ledger: Ledger = EMPTY_LEDGER) -> RefundSheet:
+    """The refund sheet of report date `day` from a validated register, against its ledger."""
     batch = batch or batch_number(day, 1)
     issues: dict[int, list[Issue]] = defaultdict(list)
+    sheet_errors: list[Issue] = []
     for issue in report.issues:
-        if issue.sheet == report.sheet and issue.row is not None:
-            issues[issue.row].append(issue)
-    payable, pending = [], []
+        if issue.sheet != report.sheet:
+            continue
+        if issue.row is None or (issue.row == report.header_row and issue.severity is Severity.ERROR):
+            if issue.severity is Severity.ERROR:
+                sheet_errors.append(issue)
+            continue
+        issues[issue.row].append(issue)
+    payable, pending, paid, found = [], [], [], []
     for result in report.results:
         case = result.case
-        if not is_covered(case, None if every_day else day):
+        if not is_covered(case):
             continue
-        reasons = hold_reasons(case, issues.get(case.row, []))
+        if case.paid_at is not None and case.paid_at <= report.now:
+            if case.paid_at.date() == day:
+                paid.append(_row(case, None))
+            continue
+        row = _row(case, batch)
+        exported, problem = _against_ledger(case, row, ledger)
+        if problem is not None:
+            found.append(problem)
+        if exported:
+            if problem is not None:
+                pending.append(_row(case, None, f"[{problem.code}] {problem.message}"))
+            continue
+        reasons = hold_reasons(case, issues.get(case.row, []), report.now, sheet_errors)
+        if problem is not None:
+            reasons.append(f"[{problem.code}] {problem.message}")
         if reasons:
             pending.append(_row(case, None, "；".join(reasons)))
         else:
-            payable.append(_row(case, batch))
+            payable.append(row)
     paying = {row.row for row in payable}
     register_total = sum(
         (refund_money(r.case) + (r.case.freight_refund or ZERO) for r in report.results if r.case.row in paying),
         ZERO,
     )
-    return RefundSheet(day=day, batch=batch, payable=tuple(payable), pending=tuple(pending),
-                       register_total=register_total)
-
-
-class LedgerEntry(BaseModel):
-    """A case already exported to the workbook's 退款表 ledger."""
-
-    model_config = ConfigDict(frozen=True)
-
-    batch: str
-    case_id: str
-    refund: Decimal
-    freight: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.refund + self.freight
-
-
-class LedgerUpdate(BaseModel):
-    """What one run of the 退款表 button adds to the ledger."""
-
-    model_config = ConfigDict(frozen=True)
-
-    batch: str | None
-    """None when there is nothing new (nothing is appended)."""
-    new: tuple[RefundRow, ...]
-    changed: tuple[tuple[LedgerEntry, RefundRow], ...]
-    """Exported cases whose money differs now: errors for finance, never paid again."""
-
-
-def parse_ledger(rows: Sequence[Sequence[object]]) -> list[LedgerEntry]:
-    entries = []
-    for record in records(rows, REFUND_HEADERS):
-        batch, _ = parse_text(record.get("批次号"))
-        case_id, _ = parse_text(record.get("售后单号"))
-        if not batch or not case_id or not batch.startswith("FK"):
-            continue
-        refund, _ = parse_money(record.get("退款金额"))
-        freight, _ = parse_money(record.get("退运费"))
-        entries.append(LedgerEntry(batch=batch, case_id=case_id, refund=refund or ZERO, freight=freight or ZERO))
-    return entries
-
-
-def ledger_update(sheet: RefundSheet, ledger: Sequence[LedgerEntry]) -> LedgerUpdate:
-    """The next batch: payable cases not exported before; exported ones whose money changed are errors."""
-    exported = {entry.case_id: entry for entry in ledger}
-    new, changed = [], []
-    for row in sheet.payable:
-        entry = exported.get(row.case_id or "")
-        if entry is None:
-            new.append(row)
-        elif (entry.refund, entry.freight) != (row.refund, row.freight):
-            changed.append((entry, row))
-    if not new:
-        return LedgerUpdate(batch=None, new=(), changed=tuple(changed))
-    prefix = f"FK{sheet.day:%Y%m%d}-"
-    used = [int(e.batch[len(prefix):]) for e in ledger if e.batch.startswith(prefix) and e.batch[len(prefix):].isdigit()]
-    batch = batch_number(sheet.day, max(used, default=0) + 1)
-    return LedgerUpdate(batch=batch, new=tuple(r.model_copy(update={"batch": batch}) for r in new),
-                        changed=tuple(changed))
+    return RefundSheet(day=day, batch=batch, payable=tuple(payable), pending=tuple(pending), paid=tuple(paid),
+                       register_total=register_total, issues=tuple(found))

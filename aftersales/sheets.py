@@ -11,6 +11,7 @@ HELP_SHEET = "说明"
 VOUCHER_SHEET = "单据"
 REFUND_SHEET = "退款表"
 PENDING_SHEET = "待处理"
+PAID_SHEET = "已付"
 EOD_SHEET = "日结"
 LOG_SHEET = "操作记录"
 

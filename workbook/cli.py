@@ -27,13 +27,14 @@ from aftersales.cells import format_money, parse_datetime
 from aftersales.demo import DEMO_DAY, demo_now, demo_rows
 from aftersales.eod import EndOfDay, end_of_day
 from aftersales.issues import SEVERITY_LABEL, Issue, Severity
+from aftersales.ledger import EMPTY_LEDGER, next_batch
 from aftersales.present import report_json, summary_line
 from aftersales.refunds import RefundRow, refund_sheet
 from aftersales.sheets import PENDING_HEADERS, REFUND_HEADERS, VOUCHER_HEADERS
 from aftersales.validate import Report, validate
 from aftersales.vouchers import Voucher, parse_voucher_rows, regenerate, vouchers_only
 from workbook.files import OutputError, check_output, os_reason, render_workbook, save_workbook, write_bytes
-from workbook.reader import RegisterError, RegisterFile, read_register
+from workbook.reader import RegisterError, RegisterFile, read_register, register_ledger
 
 EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -88,9 +89,9 @@ def _progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def run_check(path: Path, now: datetime) -> Report:
+def run_check(path: Path, now: datetime, sheet: str | None = None) -> Report:
     _progress(f"读取 {path} …")
-    register = read_register(path)
+    register = read_register(path, sheet)
     _progress(f"校验工作表「{register.raw.sheet}」的 {len(register.raw.rows)} 行 …")
     return validate(register.raw, now, register.policy, register.extra_issues)
 
@@ -116,7 +117,7 @@ def human_report(report: Report, path: Path) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     path = Path(args.register)
-    report = run_check(path, _moment(args.now))
+    report = run_check(path, _moment(args.now), args.sheet)
     if args.json:
         emit(json.dumps(report_json(report, str(path)), ensure_ascii=False, indent=1))
     else:
@@ -159,7 +160,7 @@ def cmd_vouchers(args: argparse.Namespace) -> int:
     from workbook.outputs import voucher_workbook
     path = Path(args.register)
     check_output(Path(args.out), force=args.force, inputs=(path,))
-    register = read_register(path)
+    register = read_register(path, args.sheet)
     report = validate(register.raw, _moment(args.now), register.policy, register.extra_issues)
     rows, unnumbered = voucher_rows(register, report, _day(args.date) if args.date else None)
     save_workbook(voucher_workbook(rows), args.out, force=args.force, inputs=(path,))
@@ -184,17 +185,27 @@ def cmd_vouchers(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if errors else EXIT_OK
 
 
+def _issue_json(issue: Issue) -> dict[str, object]:
+    return {"sheet": issue.sheet, "row": issue.row, "case_id": issue.case_id, "column": issue.column,
+            "field": issue.field, "code": issue.code, "severity": issue.severity.value, "message": issue.message}
+
+
 def cmd_refunds(args: argparse.Namespace) -> int:
+    """A proposal (`FK{D}-P{nn}`) of what to pay now: the register's own 退款表 ledger is read (cases
+    in it are never proposed again) and nothing is recorded (SPEC §14.5)."""
     from workbook.outputs import refund_workbook
     path = Path(args.register)
     check_output(Path(args.out), force=args.force, inputs=(path,))
-    register = read_register(path)
+    register = read_register(path, args.sheet)
+    ledger = register_ledger(register)
+    if ledger.problem:
+        raise RegisterError(ledger.problem.replace("本次不导出", "不生成付款建议"))
     day = _day(args.date)
     report = validate(register.raw, _moment(args.now), register.policy, register.extra_issues)
-    sheet = refund_sheet(report, day)
+    sheet = refund_sheet(report, day, next_batch(day, ledger, proposal=True), ledger)
     save_workbook(refund_workbook(sheet), args.out, force=args.force, inputs=(path,))
-    included = {row.row for row in (*sheet.payable, *sheet.pending)}
-    errors = _errors_in(report, included)
+    included = {row.row for row in (*sheet.payable, *sheet.pending, *sheet.paid)}
+    errors = _errors_in(report, included) + len(sheet.issues)
     if args.json:
         def line(row: RefundRow, headers: tuple[str, ...], with_batch: bool) -> dict[str, object]:
             return dict(zip(headers, map(_json_value, row.values(with_batch)), strict=True))
@@ -203,16 +214,22 @@ def cmd_refunds(args: argparse.Namespace) -> int:
             "register": str(path), "date": day.isoformat(), "batch": sheet.batch, "out": args.out,
             "payable": [line(r, REFUND_HEADERS, True) for r in sheet.payable],
             "pending": [line(r, PENDING_HEADERS, False) for r in sheet.pending],
+            "paid": [line(r, REFUND_HEADERS, True) for r in sheet.paid],
             "totals": [{"label": t.label, "count": t.count, "refund": _money(t.refund), "freight": _money(t.freight),
                         "total": _money(t.total)} for t in [*sheet.by_channel, sheet.overall]],
             "register_total": _money(sheet.register_total), "reconciled": sheet.reconciled,
+            "issues": [_issue_json(issue) for issue in sheet.issues],
         }, ensure_ascii=False, indent=1))
     else:
-        emit(f"退款表 {day:%Y-%m-%d} 批次 {sheet.batch}：应付 {len(sheet.payable)} 条，待处理 {len(sheet.pending)} 条：{args.out}")
+        emit(f"付款建议 {day:%Y-%m-%d} 批次 {sheet.batch}：应付 {len(sheet.payable)} 条，待处理 {len(sheet.pending)} 条，"
+             f"当天已付 {len(sheet.paid)} 条：{args.out}")
         for totals in [*sheet.by_channel, sheet.overall]:
             emit(f"  {totals.label}：{totals.count} 条，退款 {format_money(totals.refund)}，退运费 "
-                  f"{format_money(totals.freight)}，合计 {format_money(totals.total)} 元")
+                 f"{format_money(totals.freight)}，合计 {format_money(totals.total)} 元")
         emit(sheet.reconciliation())
+        for issue in sheet.issues:
+            emit(f"  登记表第 {issue.row} 行 {issue.case_id or ''}：[{SEVERITY_LABEL[issue.severity]}] {issue.code}：{issue.message}")
+        emit("这是付款建议，不会记入登记表：按它付款后，请在登记表中填写付款时间（付过的不会再出现在建议里）")
         if errors:
             emit(f"这些售后有 {errors} 个错误，请先用 aftersales check 查看并改正")
     return EXIT_ERRORS if errors or not sheet.reconciled else EXIT_OK
@@ -235,7 +252,7 @@ def cmd_eod(args: argparse.Namespace) -> int:
     check_output(Path(args.out), force=args.force, inputs=(path,))
     now = _moment(args.now)
     day = _day(args.date) if args.date else now.date()
-    register = read_register(path)
+    register = read_register(path, args.sheet)
     report = validate(register.raw, now, register.policy, register.extra_issues)
     eod = end_of_day(report, day)
     save_workbook(eod_workbook(eod), args.out, force=args.force, inputs=(path,))
@@ -350,7 +367,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     vouchers, _ = voucher_rows(register_file, report, day)
     files["单据.xlsx"] = render_workbook(voucher_workbook(vouchers))
     _progress("4/5 退款表 …")
-    refunds = refund_sheet(report, day)
+    refunds = refund_sheet(report, day, next_batch(day, EMPTY_LEDGER, proposal=True))
     files["退款表.xlsx"] = render_workbook(refund_workbook(refunds))
     _progress("5/5 日结 …")
     eod = end_of_day(report, day, refunds)
@@ -370,6 +387,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
           f"待处理 {len(refunds.pending)} 条；{refunds.reconciliation()}（退款表.xlsx）")
     emit("  " + eod_summary(eod).replace("\n", "\n  ") + "（日结.xlsx）")
     return EXIT_OK
+
+
+SHEET_HELP = "要校验的登记表工作表（默认「登记表」，否则第一个有登记表表头的工作表）"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -401,12 +421,14 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("-o", "--out", required=True, help="输出的 .xlsx")
         command.add_argument("--json", action="store_true", help="输出 JSON")
         command.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+        command.add_argument("--sheet", help=SHEET_HELP)
         command.set_defaults(run=run_command)
 
     check = commands.add_parser("check", help="校验登记表：推荐方案、补偿上限、截止时间、所有问题")
     check.add_argument("register")
     check.add_argument("--now", help="判断超时用的当前时间（默认现在）")
     check.add_argument("--json", action="store_true", help="输出 JSON")
+    check.add_argument("--sheet", help=SHEET_HELP)
     check.set_defaults(run=cmd_check)
     return parser
 

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from aftersales.refunds import RefundSheet
 from aftersales.sheets import (
     FORMULA_STARTS,
+    PAID_SHEET,
     PENDING_HEADERS,
     PENDING_SHEET,
     REFUND_HEADERS,
@@ -103,8 +104,8 @@ def voucher_workbook(vouchers: Sequence[Voucher]) -> Workbook:
 
 
 def refund_workbook(refunds: RefundSheet) -> Workbook:
-    """Sheet 退款表 (payable rows, a total per 退款方式, the overall total, the reconciliation line)
-    and sheet 待处理 (rows not payable yet, with 原因)."""
+    """Sheet 退款表 (payable rows, a total per 退款方式, the overall total, the reconciliation line),
+    sheet 待处理 (rows not payable yet, with 原因) and sheet 已付 (paid on the report date)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -125,4 +126,6 @@ def refund_workbook(refunds: RefundSheet) -> Workbook:
     put(sheet.cell(row=row + 1, column=1), refunds.reconciliation())
     pending = book.create_sheet(PENDING_SHEET)
     write_table(pending, PENDING_HEADERS, (r.values(with_batch=False) for r in refunds.pending))
+    paid = book.create_sheet(PAID_SHEET)
+    write_table(paid, REFUND_HEADERS, (r.values() for r in refunds.paid))
     return book

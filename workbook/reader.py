@@ -22,6 +22,7 @@ from aftersales.cells import ExcelError
 from aftersales.columns import COLUMNS
 from aftersales.gcpause import gc_paused
 from aftersales.issues import Issue
+from aftersales.ledger import EMPTY_LEDGER, Ledger, is_ledger_sheet, read_ledger
 from aftersales.locate import (
     HEADER_SEARCH_ROWS,
     choose_register_sheet,
@@ -31,7 +32,16 @@ from aftersales.locate import (
 )
 from aftersales.model import RawRegister
 from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
-from aftersales.sheets import LOG_HEADERS, POLICY_SHEET, REFUND_HEADERS, STATE_HEADERS, VOUCHER_HEADERS, VOUCHER_SHEET
+from aftersales.sheets import (
+    LOG_HEADERS,
+    POLICY_SHEET,
+    REFUND_HEADERS,
+    STATE_HEADERS,
+    STATE_SHEET,
+    VOUCHER_HEADERS,
+    VOUCHER_SHEET,
+)
+from aftersales.state import BLOCKS
 from aftersales.taxonomy import normalise_text
 from workbook.package import Package, RegisterError, open_package
 from workbook.stream_reader import stream_rows
@@ -57,7 +67,8 @@ KNOWN_HEADERS = frozenset(
     _header_key(name)
     for name in (
         *(c.header for c in COLUMNS), *(c.key for c in COLUMNS), "参数", "值", "说明",
-        *VOUCHER_HEADERS, *REFUND_HEADERS, *LOG_HEADERS, *STATE_HEADERS,
+        *VOUCHER_HEADERS, *REFUND_HEADERS, *LOG_HEADERS, *STATE_HEADERS, "货号",
+        *(header for block in BLOCKS for header in block.headers),
     )
 )
 """Every header a reader of ours looks for: columns right of the last one are never read."""
@@ -222,3 +233,14 @@ def _read_register(path: Path, sheet: str | None) -> RegisterFile:
         policy, policy_issues = parse_policy(reader.rows(POLICY_SHEET))
     vouchers = [list(r) for r in reader.rows(VOUCHER_SHEET)] if VOUCHER_SHEET in names and chosen != VOUCHER_SHEET else []
     return RegisterFile(path, raw, policy, policy_issues, names, vouchers, workbook_issues, reader)
+
+
+def register_ledger(register: RegisterFile) -> Ledger:
+    """The refund ledger inside the register's workbook (its 退款表 sheets and the state sheet)."""
+    reader = register.reader
+    if reader is None:
+        return EMPTY_LEDGER
+    names = reader.sheet_names
+    sheets = {name: reader.rows(name) for name in names if is_ledger_sheet(name) and name != register.raw.sheet}
+    state = reader.rows(STATE_SHEET) if STATE_SHEET in names else []
+    return read_ledger(sheets, state)

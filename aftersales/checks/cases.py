@@ -24,7 +24,7 @@ ALWAYS = "每条售后都要填"
 
 
 def required_fields(case: Case, ctx: CheckContext) -> Mapping[str, str]:
-    """Keys this case needs (SPEC §3.3 and every input its rules need), with the reason why."""
+    """Keys this case needs (SPEC §3.3, §14.2 and every input its rules need), with the reason why."""
     rec = ctx.recommendation(case)
     return _required(
         case.case_type,
@@ -32,7 +32,27 @@ def required_fields(case: Case, ctx: CheckContext) -> Mapping[str, str]:
         case.resolution,
         rec.resolution if rec else None,
         rec.missing if rec else (),
+        bool(case.freight_refund),
     )
+
+
+def _money_needs(kind: CaseType | None, chosen: Resolution | None, freight: bool) -> dict[str, str]:
+    """SPEC §14.2: money is paid on a number a person typed, through a channel, from a solution time."""
+    needed: dict[str, str] = {}
+    if chosen in MONEY_RESOLUTIONS:
+        assert chosen is not None
+        whole_order = chosen is Resolution.INTERCEPT_REFUND or (
+            chosen is Resolution.REFUND_ONLY and kind is CaseType.REFUND_BEFORE_SHIP
+        )
+        if not whole_order:
+            needed["amount"] = f"「{resolution_label(chosen)}」要退钱，请填写退给买家的金额（不按猜测付款）"
+    if chosen in MONEY_RESOLUTIONS or freight:
+        what = f"「{resolution_label(chosen)}」" if chosen in MONEY_RESOLUTIONS and chosen is not None else "退运费"
+        needed["refund_channel"] = f"{what}要退钱，需要退款方式"
+        needed["resolved_at"] = f"{what}要退钱，付款期限从方案时间算"
+    if freight:
+        needed["return_tracking"] = "退运费须有买家寄回的快递单号（售后手册：客户寄出时提供快递单号）"
+    return needed
 
 
 @lru_cache(maxsize=4096)
@@ -42,6 +62,7 @@ def _required(
     chosen: Resolution | None,
     recommended: Resolution | None,
     missing: tuple[str, ...],
+    freight: bool,
 ) -> Mapping[str, str]:
     """What required_fields depends on, so each combination is worked out once (read-only result)."""
     needed = {column.key: ALWAYS for column in REQUIRED_HEADERS}
@@ -66,6 +87,8 @@ def _required(
         if moving in MONEY_RESOLUTIONS:
             assert moving is not None
             needed.setdefault("paid_amount", f"「{resolution_label(moving)}」要退钱，需要实付金额来核对上限")
+    for key, reason in _money_needs(kind, chosen, freight).items():
+        needed.setdefault(key, reason)
     for key in missing:
         needed.setdefault(key, "推荐方案和补偿上限要用到")
     return MappingProxyType(needed)
@@ -108,7 +131,8 @@ def check_resolution_dates(case: Case, ctx: CheckContext) -> Iterator[Issue]:
     """resolution-missing and resolved-at-missing."""
     if case.resolved_at and case.resolution is None and "resolution" not in case.invalid:
         yield ctx.issue("resolution-missing", case, "resolution", resolved=value_text(case.resolved_at) or "")
-    if case.resolution and case.resolved_at is None and "resolved_at" not in case.invalid:
+    money = case.resolution in MONEY_RESOLUTIONS or bool(case.freight_refund)  # then required-missing (§14.2)
+    if case.resolution and case.resolved_at is None and "resolved_at" not in case.invalid and not money:
         yield ctx.issue("resolved-at-missing", case, "resolved_at", resolution=resolution_label(case.resolution))
 
 
@@ -193,12 +217,15 @@ def check_windows(case: Case, ctx: CheckContext) -> Iterator[Issue]:
 
 @per_case
 def check_payment_details(case: Case, ctx: CheckContext) -> Iterator[Issue]:
-    """cashback-account-missing, completed-unpaid, escalation-missing."""
+    """cashback-account-missing, completed-unpaid, closed-with-money, escalation-missing."""
     if case.refund_channel == "支付宝返现" and case.payee_account is None and "payee_account" not in case.invalid:
         yield ctx.issue("cashback-account-missing", case, "payee_account")
     unpaid = case.paid_at is None and "paid_at" not in case.invalid
     if case.status == "已完成" and case.resolution in MONEY_RESOLUTIONS and unpaid:
         assert case.resolution is not None
         yield ctx.issue("completed-unpaid", case, "paid_at", resolution=resolution_label(case.resolution))
+    if case.status == "已关闭" and case.resolution in MONEY_RESOLUTIONS and unpaid:
+        assert case.resolution is not None
+        yield ctx.issue("closed-with-money", case, "status", resolution=resolution_label(case.resolution))
     if case.case_type in (CaseType.COMPLAINT, CaseType.OTHER) and case.resolution and not case.approved_by:
         yield ctx.issue("escalation-missing", case, "approved_by", case_type=case_type_label(case.case_type))

@@ -42,6 +42,7 @@ def cashback_due(case: Case, policy: Policy) -> bool:
         and case.resolution in CASHBACK_RESOLUTIONS
         and case.resolved_at is not None
         and case.amount != 0
+        and case.status != "已关闭"  # a closed case is never paid (closed-with-money says so)
     )
 
 

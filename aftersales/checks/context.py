@@ -51,23 +51,33 @@ class CheckContext:
     @staticmethod
     def cell_value(case: Case, key: str) -> str | None:
         """The cell as the user typed it; the parsed value when the case was not read from cells."""
-        if key in case.source.indices:
-            return cell_text(case.source.cell(key))
-        return value_text(getattr(case, key))
+        return cell_value(case, key)
 
     def issue(self, code: str, case: Case, key: str | None = None, **params: str) -> Issue:
         """An issue on `case`'s cell in column `key` (row-level when key is None)."""
-        column = BY_KEY[key] if key else None
-        return make_issue(
-            code,
-            sheet=case.sheet,
-            row=case.row,
-            column=case.source.columns.get(key) if key else None,
-            field=column.header if column else None,
-            value=self.cell_value(case, key) if key else None,
-            case_id=case.case_id,
-            **params,
-        )
+        return case_issue(code, case, key, **params)
+
+
+def cell_value(case: Case, key: str) -> str | None:
+    """The cell as the user typed it; the parsed value when the case was not read from cells."""
+    if key in case.source.indices:
+        return cell_text(case.source.cell(key))
+    return value_text(getattr(case, key))
+
+
+def case_issue(code: str, case: Case, key: str | None = None, **params: str) -> Issue:
+    """An issue on `case`'s cell in column `key` (row-level when key is None)."""
+    column = BY_KEY[key] if key else None
+    return make_issue(
+        code,
+        sheet=case.sheet,
+        row=case.row,
+        column=case.source.columns.get(key) if key else None,
+        field=column.header if column else None,
+        value=cell_value(case, key) if key else None,
+        case_id=case.case_id,
+        **params,
+    )
 
 
 Check = Callable[[Sequence[Case], CheckContext], Iterable[Issue]]

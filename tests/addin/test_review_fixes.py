@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from addin.scripts import build_refund_sheet, end_of_day, generate_vouchers, validate_register
@@ -14,7 +15,7 @@ from tests.domain import valid_row
 from workbook.template import build_register_workbook
 
 DAY1 = datetime(2026, 11, 21, 18, 30)
-RETURN = {"severity": "严重", "resolution": "退货退款", "amount": None, "refund_channel": "原路退款",
+RETURN = {"severity": "严重", "resolution": "退货退款", "amount": Decimal("100.00"), "refund_channel": "原路退款",
           "payee_account": None, "paid_at": None, "status": "待寄回"}
 
 

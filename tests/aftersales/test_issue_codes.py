@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -24,13 +24,17 @@ import aftersales.validate
 from aftersales.cells import ExcelError
 from aftersales.checks import TIERS
 from aftersales.issues import CATALOGUE, Issue
+from aftersales.ledger import Ledger, read_ledger
 from aftersales.locate import other_register_sheets, other_sheets_issue
 from aftersales.model import RawRegister
 from aftersales.policy import PARAMS, parse_policy, policy_value_text
+from aftersales.refunds import refund_sheet
+from aftersales.sheets import REFUND_HEADERS, REFUND_SHEET
 from aftersales.validate import validate
 from tests.domain import HEADERS, KEYS, NOW, codes, found, letter, raw_register, run, valid_row
 
 D = Decimal
+DAY = date(2026, 11, 21)
 REGISTER = "登记表"
 POLICY = "政策"
 CROSS_ROW = ("duplicate-case-id", "duplicate-case", "order-refunds-exceed-paid", "exchange-limit",
@@ -125,7 +129,18 @@ GOLDEN: dict[str, str | tuple[str, ...]] = {
     "resolution-missing":
         "已填方案时间（2026-11-21 10:30）但没有处理方案：请选择给买家的处理方案。",
     "resolved-at-missing":
-        "已选处理方案「部分退款」但没有方案时间：请填写给买家方案的时间。",
+        "已选处理方案「补发」但没有方案时间：请填写给买家方案的时间。",
+    "required-missing/amount":
+        "「金额」为空：「部分退款」要退钱，请填写退给买家的金额（不按猜测付款），请补上。",
+    "required-missing/return-tracking":
+        "「退回单号」为空：退运费须有买家寄回的快递单号（售后手册：客户寄出时提供快递单号），请补上。",
+    "closed-with-money":
+        "状态为已关闭，但「部分退款」要退钱且没有付款时间：已关闭的售后不会付款。确实要退，请把状态改回待退款；已经付了，请填写付款时间。",
+    "possible-double-payment":
+        "订单号、货号、退款方式和合计 12.00 与「退款表」第 2 行已导出的 FK20261121-01（售后单号 SH20261121-001）相同："
+        "可能重复付款，本次不导出。是同一笔退款，请删掉这一行或改回原售后单号；确实是另一笔，请财务核实后手工付款并填写付款时间。",
+    "amount-changed-after-export":
+        "这条售后已在 FK20261121-01 导出（合计 12.00），现在合计为 15.00：不会再次付款。请财务核对：多退了要追回，少退了请按差额另行处理。",
     "escalation-missing":
         "投诉维权已处理但没有审批人：疑难和投诉须立刻上报主管，请填写审批人。",
     "completed-unpaid":
@@ -212,6 +227,27 @@ def _other_register_sheets(_monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue]:
     return [other_sheets_issue(raw_register([valid_row()]), others)]
 
 
+def _exported(rows: list[dict[str, object]]) -> Ledger:
+    """The ledger after the 退款表 button exported these cases (nothing paid yet)."""
+    sheet = refund_sheet(run(rows), DAY)
+    assert sheet.payable, "the reproducer's case must be payable first"
+    return read_ledger({REFUND_SHEET: [list(REFUND_HEADERS), *(r.values() for r in sheet.payable)]})
+
+
+UNPAID = {"paid_at": None, "status": "已给方案"}
+
+
+def _renumbered_after_export(_monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue]:
+    """售后单号 cleared after export and numbered again: the same money would go out twice."""
+    ledger = _exported([valid_row(**UNPAID)])
+    return refund_sheet(run([valid_row(**UNPAID, case_id="SH20261121-009")]), DAY, ledger=ledger).issues
+
+
+def _changed_after_export(_monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue]:
+    ledger = _exported([valid_row(**UNPAID)])
+    return refund_sheet(run([valid_row(**UNPAID, amount=D("15.00"))]), DAY, ledger=ledger).issues
+
+
 def _recommend_crashes(monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue]:
     monkeypatch.setattr(aftersales.validate, "recommend", _boom)
     return run([valid_row()]).issues
@@ -258,7 +294,8 @@ REPROS: dict[str, Repro] = {
          valid_row(case_id=SECOND, amount=D("60.00"), approved_by="张主管")],
         "amount", "金额", ("60.00", "60.00")),
     "over-ceiling": reg([valid_row(amount=D("25.00"))], "amount", "金额", "25.00"),
-    "over-ceiling/freight": reg([valid_row(freight_refund=D("15.00"))], "freight_refund", "退运费", "15.00"),
+    "over-ceiling/freight": reg([valid_row(freight_refund=D("15.00"), return_tracking="SF1234567890")],
+                                "freight_refund", "退运费", "15.00"),
     "evidence-insufficient": reg([valid_row(evidence_count=2)], "evidence_count", "凭证数", "2", "warning"),
     "outside-return-window": reg([valid_row(**NO_REASON, signed_at=datetime(2026, 11, 10, 15, 0))],
                                  "resolution", "处理方案", "退货退款"),
@@ -275,7 +312,16 @@ REPROS: dict[str, Repro] = {
     # At noon, before the day's 18:00 deadline, so the blank resolution is not yet overdue.
     "resolution-missing": reg([valid_row(resolution=None)], "resolution", "处理方案", None,
                               now=datetime(2026, 11, 21, 12, 0)),
-    "resolved-at-missing": reg([valid_row(resolved_at=None)], "resolved_at", "方案时间", None, "warning"),
+    # A resolution that moves no money: a money one without 方案时间 is required-missing (SPEC §14.2).
+    "resolved-at-missing": reg([valid_row(**NO_MONEY, resolution="补发", resolved_at=None)],
+                               "resolved_at", "方案时间", None, "warning"),
+    "required-missing/amount": reg([valid_row(amount=None)], "amount", "金额", None),
+    "required-missing/return-tracking": reg([valid_row(freight_refund=D("5.00"))],
+                                            "return_tracking", "退回单号", None),
+    "closed-with-money": reg([valid_row(status="已关闭", paid_at=None)], "status", "状态", "已关闭", "warning"),
+    "possible-double-payment": Repro(_renumbered_after_export, "error", (2,), letter("case_id"), "售后单号",
+                                     ("SH20261121-009",)),
+    "amount-changed-after-export": Repro(_changed_after_export, "error", (2,), letter("amount"), "金额", ("15.00",)),
     "escalation-missing": reg([valid_row(**NO_MONEY, case_type="投诉维权", resolution="升级主管")],
                               "approved_by", "审批人", None, "warning"),
     # 原路退款, not a cashback: so only completed-unpaid, not cashback-unpaid.
@@ -337,7 +383,8 @@ SPEC_SEVERITY = {
 }
 # SPEC §14.3: the codes of revision 2.
 SPEC_SEVERITY_REVISION_2 = {
-    "other-register-sheets": "warning",
+    "other-register-sheets": "warning", "closed-with-money": "warning", "possible-double-payment": "error",
+    "amount-changed-after-export": "error",
 }
 
 

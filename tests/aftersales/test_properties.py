@@ -137,6 +137,8 @@ def valid_cases(draw):  # type: ignore[no-untyped-def]
                    paid_at=resolved + timedelta(minutes=5))
     if rec.freight_ceiling:
         row["freight_refund"] = draw(st.decimals(min_value=0, max_value=rec.freight_ceiling, places=2))
+        if row["freight_refund"]:  # SPEC §14.2: a freight refund needs its channel and the buyer's parcel
+            row.update(refund_channel=row["refund_channel"] or "原路退款", return_tracking="SF1234567890")
     return row
 
 

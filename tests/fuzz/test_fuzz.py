@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 
 from aftersales.cells import EXCEL_ERROR_CODES, ExcelError
 from aftersales.columns import INPUT_COLUMNS
-from aftersales.refunds import LedgerEntry, ledger_update, refund_money, refund_sheet
+from aftersales.ledger import read_ledger
+from aftersales.refunds import refund_money, refund_sheet
+from aftersales.sheets import REFUND_HEADERS, REFUND_SHEET
 from aftersales.taxonomy import CASE_TYPES, RESOLUTIONS
 from aftersales.validate import validate
 from aftersales.vouchers import VoucherType, case_vouchers
@@ -98,7 +100,5 @@ def test_money_invariants(rows: list[dict[str, object]]) -> None:
     assert sheet.overall.total == sum(
         (refund_money(by_row[row.row]) + (by_row[row.row].freight_refund or 0) for row in sheet.payable), Decimal(0))
     assert not {row.row for row in sheet.payable} & {row.row for row in sheet.pending}
-    first = ledger_update(sheet, [])
-    ledger = [LedgerEntry(batch=first.batch or "", case_id=row.case_id or "", refund=row.refund, freight=row.freight)
-              for row in first.new]
-    assert ledger_update(sheet, ledger).new == ()  # the same day again: nobody paid twice
+    ledger = read_ledger({REFUND_SHEET: [list(REFUND_HEADERS), *(row.values() for row in sheet.payable)]})
+    assert refund_sheet(report, date(2026, 11, 21), ledger=ledger).payable == ()  # again: nobody paid twice

@@ -33,7 +33,9 @@ def _second() -> dict[str, object]:
 
 
 def _book(first: dict[str, object], path: Path) -> Path:
-    build_register_workbook([first, _second()]).save(path)
+    """Row 2 (`first`, not paid yet: on every command's list) and a clean row 3."""
+    build_register_workbook([{**first, "paid_at": None, "refund_channel": "原路退款", "status": "已给方案"},
+                             _second()]).save(path)
     return path
 
 

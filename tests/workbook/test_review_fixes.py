@@ -70,7 +70,7 @@ def test_a_tiny_negative_amount_is_still_negative() -> None:
 def test_a_word_line_break_in_a_cell_does_not_break_the_exports(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     # Excel stores a Word line break as _x000B_; readers give back the control character.
-    row = valid_row(buyer="张三_x000B_李四", note="第一行_x000B_第二行", sku="YF_x000B_1001")
+    row = valid_row(buyer="张三_x000B_李四", note="第一行_x000B_第二行", sku="YF_x000B_1001", paid_at=None)
     path = tmp_path / "register.xlsx"
     build_register_workbook([row]).save(path)
     for command in (["refunds", "--date", "2026-11-21"], ["eod"], ["vouchers"]):

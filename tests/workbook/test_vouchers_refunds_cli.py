@@ -300,7 +300,7 @@ def test_refund_workbook_sheets_and_headers(demo_refunds: Path) -> None:
 def test_payable_rows_carry_the_batch_and_exact_money(demo_refunds: Path) -> None:
     payable = table(demo_refunds, "退款表")
     assert len(payable) >= 10
-    assert {row["批次号"] for row in payable} == {"FK20261121-01"}
+    assert {row["批次号"] for row in payable} == {"FK20261121-P01"}  # a proposal: the CLI records nothing
     for row in payable:
         assert money(row["合计"]) == money(row["退款金额"]) + money(row["退运费"])
         assert row["退款方式"] in CHANNELS
@@ -370,7 +370,7 @@ def test_refunds_json(capsys: Capsys, demo_register: Path, tmp_path: Path) -> No
     assert len(data["payable"]) == len(payable) and len(data["pending"]) == len(pending)
     for item in data["payable"]:
         assert list(item) == REFUND_HEADERS
-        assert item["批次号"] == "FK20261121-01"
+        assert item["批次号"] == "FK20261121-P01"
     for item in data["pending"]:
         assert list(item) == PENDING_HEADERS and item["原因"]
     for item in [*data["payable"], *data["pending"]]:
@@ -398,7 +398,8 @@ def test_a_clean_register_exits_0(capsys: Capsys, clean_register: Path, tmp_path
     assert (code, err) == (0, "") and out.strip()
     code, out, err = run_refunds(capsys, clean_register, tmp_path / "r.xlsx")
     assert (code, err) == (0, "") and out.strip()
-    assert len(table(tmp_path / "r.xlsx", "退款表")) == 2
+    assert len(table(tmp_path / "r.xlsx", "退款表")) == 1  # the return waiting for its refund
+    assert len(table(tmp_path / "r.xlsx", "已付")) == 1  # the partial refund paid today
 
 
 def test_errors_in_the_included_cases_exit_1(capsys: Capsys, demo_register: Path, tmp_path: Path) -> None:
@@ -418,15 +419,17 @@ def test_errors_only_in_cases_of_another_day_exit_0(capsys: Capsys, tmp_path: Pa
     assert run_refunds(capsys, register, tmp_path / "r21.xlsx")[0] == 0
 
 
-def test_a_payable_case_with_an_error_exits_1(capsys: Capsys, tmp_path: Path) -> None:
-    """An error that does not hold the payment (a malformed order number) is still an error (§11)."""
+def test_a_case_with_any_error_is_held_and_exits_1(capsys: Capsys, tmp_path: Path) -> None:
+    """Every error of a case holds its payment (SPEC §14.5), a malformed order number too."""
     rows = clean_rows()
-    rows[0]["order_id"] = "12ab"
+    rows[0].update(order_id="12ab", paid_at=None)
     register = save_register(rows, tmp_path / "r.xlsx")
     out = tmp_path / "refunds.xlsx"
     code, _, err = run_refunds(capsys, register, out)
     assert "Traceback" not in err
-    assert "SH20261121-001" in {row["售后单号"] for row in table(out, "退款表")}
+    assert "SH20261121-001" not in {row["售后单号"] for row in table(out, "退款表")}
+    held = {row["售后单号"]: row for row in table(out, "待处理")}
+    assert "order-id-format" in str(held["SH20261121-001"]["原因"])
     assert code == 1
     assert run_vouchers(capsys, register, tmp_path / "v.xlsx")[0] == 1
 
@@ -622,10 +625,10 @@ def test_demo_writes_vouchers_and_refunds_and_prints_their_totals(tmp_path: Path
 
 
 def formula_rows() -> list[Row]:
-    """A paid partial refund and an exchange waiting for the goods, full of formula-looking text."""
+    """A partial refund to pay and an exchange waiting for the goods, full of formula-looking text."""
     return [
         valid_row(case_id="SH20261121-001", order_id="123456789012300001", buyer="=1+1", agent="@SUM(A1)",
-                  payee_account="+8613800001234", approved_by="-负数审批", note="-负数",
+                  payee_account="+8613800001234", approved_by="-负数审批", note="-负数", paid_at=None,
                   description='=HYPERLINK("http://example.com","点我")'),
         valid_row(case_id="-SH20261121-002", order_id="123456789012300002", buyer="+86 138", agent="=2*3",
                   case_type="尺码问题", resolution="换货", sku="=A1", amount=None, freight_refund=Decimal("10.00"),
