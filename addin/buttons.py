@@ -48,7 +48,7 @@ from aftersales.sheets import (
 )
 from aftersales.state import BATCHES, EXPORTS, StateBlock, block_column, block_lines, block_table
 from aftersales.validate import Report, validate
-from aftersales.vouchers import POSTED, Voucher, parse_voucher_rows, regenerate, vouchers_only
+from aftersales.vouchers import Voucher, orphaned_vouchers, parse_voucher_rows, regenerate, vouchers_only
 
 COLOUR_OF = {Severity.ERROR: ERROR_COLOUR, Severity.WARNING: WARNING_COLOUR}
 OUTPUT_KEYS = tuple(column.key for column in OUTPUT_COLUMNS)
@@ -455,13 +455,18 @@ def voucher_action(session: Session) -> str:
         before = [line(i, v) for i, v in enumerate(existing)]
         replace_rows(io, VOUCHER_SHEET, VOUCHER_HEADERS, lines, before, top=top + 1, left=left + 1)
     vouchers = vouchers_only(sheet)
-    posted = sum(1 for v in vouchers if v.status == POSTED)
-    reversals = sum(1 for v in vouchers if v.reverses and v.status != POSTED)
+    posted = sum(1 for v in vouchers if v.posted)
+    reversals = sum(1 for v in vouchers if v.reverses and not v.posted)
     summary = (f"单据 {len(vouchers)} 行：草稿 {len(vouchers) - posted}（其中冲销 {reversals}），"
                f"已过账 {posted} 行保持不变")
     unnumbered = [c.row for c in solved if not c.case_id]
     if unnumbered:
         summary += f"；第 {'、'.join(map(str, unnumbered[:10]))} 行没有售后单号，先按「校验」编号"
+    orphans = orphaned_vouchers(cases, values)
+    if orphans:
+        named = "、".join(f"{issue.case_id}（单据第 {issue.row} 行）" for issue in orphans[:10])
+        summary += (f"；[voucher-orphaned] {len(orphans)} 行已过账单据在登记表里找不到售后：{named}，"
+                    "不会自动冲销，请组长决定是否手工冲销")
     return summary
 
 

@@ -16,12 +16,18 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from aftersales.cells import parse_datetime, parse_integer, parse_money, parse_text
+from aftersales.columns import column_letter
+from aftersales.issues import Issue, make_issue
 from aftersales.model import Case
-from aftersales.sheets import VOUCHER_HEADERS, records
-from aftersales.taxonomy import GOODS_CASES, CaseType, Resolution, case_type_label, resolution_label
+from aftersales.sheets import VOUCHER_HEADERS, VOUCHER_SHEET, records
+from aftersales.taxonomy import GOODS_CASES, CaseType, Resolution, case_type_label, normalise_text, resolution_label
 
 R = Resolution
 DRAFT, POSTED = "草稿", "已过账"
+STATUSES = (DRAFT, POSTED)
+"""The 状态 dropdown of 单据."""
+POSTED_WORDS = frozenset({"已过账", "已过帐", "过账", "过帐", "posted"})
+"""How people write 已过账 (SPEC §14.4): every one of them means the voucher is in the ERP."""
 
 
 class VoucherType(StrEnum):
@@ -49,12 +55,17 @@ class Voucher(BaseModel):
     amount: Decimal | None = None
     summary: str = ""
     status: str = DRAFT
+    """As typed: a posted voucher keeps the word its team lead used."""
     reverses: str | None = None
     """冲销单号: the voucher this one reverses."""
 
     @property
     def code(self) -> str:
         return self.type.name
+
+    @property
+    def posted(self) -> bool:
+        return normalise_text(self.status).casefold() in POSTED_WORDS
 
     def content(self) -> tuple[object, ...]:
         """What the voucher says (not its number or status): equal content needs no correction."""
@@ -179,16 +190,18 @@ Slot = Voucher | None
 def regenerate(cases: Sequence[Case], existing: Sequence[Slot], in_scope: Iterable[str]) -> list[Slot]:
     """The 单据 sheet after regenerating the cases whose 售后单号 is in `in_scope`.
 
-    Posted rows, and the rows of cases out of scope, stay in their own lines. A scoped case whose
+    Posted rows, and the rows of cases out of scope, stay in their own lines (posted ones of a case
+    no longer in the register too: see orphaned_vouchers); drafts of such cases go. A scoped case whose
     live posted vouchers differ from what it needs now gets a reversal of each and new drafts. The
     scoped cases' old drafts are replaced in their own lines (a line left over becomes empty; extra
     lines are appended in register order), so nothing posted ever moves and running it twice gives
     the same sheet.
     """
     scope = set(in_scope)
+    present = {case.case_id for case in cases if case.case_id}
     posted_by_case: dict[str, list[Voucher]] = defaultdict(list)
     for voucher in existing:
-        if voucher is not None and voucher.status == POSTED:
+        if voucher is not None and voucher.posted:
             posted_by_case[voucher.case_id].append(voucher)
     new_rows: dict[str, deque[Voucher]] = {}
     for case in cases:
@@ -205,7 +218,8 @@ def regenerate(cases: Sequence[Case], existing: Sequence[Slot], in_scope: Iterab
             new_rows[case.case_id] = deque([*(reversal(v) for v in live), *wanted])
     sheet: list[Slot] = []
     for voucher in existing:
-        if voucher is not None and voucher.case_id in scope and voucher.status != POSTED:
+        # A draft of a case in scope is replaced; one of a case no longer in the register goes.
+        if voucher is not None and not voucher.posted and (voucher.case_id in scope or voucher.case_id not in present):
             queue = new_rows.get(voucher.case_id)
             sheet.append(queue.popleft() if queue else None)
         else:
@@ -215,6 +229,32 @@ def regenerate(cases: Sequence[Case], existing: Sequence[Slot], in_scope: Iterab
     while sheet and sheet[-1] is None:
         sheet.pop()
     return sheet
+
+
+def orphaned_vouchers(cases: Sequence[Case], rows: Sequence[Sequence[object]]) -> list[Issue]:
+    """voucher-orphaned (SPEC §14.4): a posted voucher whose case is no longer in the register (its row
+    deleted or archived, its 售后单号 changed). It is never reversed automatically: the team lead decides."""
+    present = {case.case_id for case in cases if case.case_id}
+    header = next((i for i, row in enumerate(rows) if VOUCHER_HEADERS[0] in (_header_text(v) for v in row)), None)
+    if header is None:
+        return []
+    names = [_header_text(v) for v in rows[header]]
+    column = column_letter(names.index("售后单号")) if "售后单号" in names else None
+    found = []
+    for index, voucher in enumerate(parse_voucher_rows(rows)):
+        if voucher is None or not voucher.posted or voucher.case_id in present:
+            continue
+        amount = f"，金额 {voucher.amount:.2f}" if voucher.amount is not None else ""
+        found.append(make_issue(
+            "voucher-orphaned", sheet=VOUCHER_SHEET, row=header + 2 + index, column=column, field="售后单号",
+            value=voucher.case_id, case_id=voucher.case_id, number=voucher.number,
+            kind=voucher.type.value, amount=amount,
+        ))
+    return found
+
+
+def _header_text(value: object) -> str:
+    return str(value).strip() if value is not None else ""
 
 
 def vouchers_only(sheet: Iterable[Slot]) -> list[Voucher]:

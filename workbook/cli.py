@@ -32,7 +32,7 @@ from aftersales.present import report_json, summary_line
 from aftersales.refunds import RefundRow, refund_sheet
 from aftersales.sheets import PENDING_HEADERS, REFUND_HEADERS, VOUCHER_HEADERS
 from aftersales.validate import Report, validate
-from aftersales.vouchers import Voucher, parse_voucher_rows, regenerate, vouchers_only
+from aftersales.vouchers import Voucher, orphaned_vouchers, parse_voucher_rows, regenerate, vouchers_only
 from workbook.files import OutputError, check_output, os_reason, render_workbook, save_workbook, write_bytes
 from workbook.reader import RegisterError, RegisterFile, read_register, register_ledger
 
@@ -167,10 +167,12 @@ def cmd_vouchers(args: argparse.Namespace) -> int:
     voucher_cases = {v.case_id for v in rows}
     case_rows = {r.case.row for r in report.results if r.case.case_id in voucher_cases}
     errors = _errors_in(report, case_rows)
+    orphans = orphaned_vouchers([r.case for r in report.results], register.voucher_rows)
     if args.json:
         emit(json.dumps({"register": str(path), "date": args.date, "out": args.out,
-                          "vouchers": [dict(zip(VOUCHER_HEADERS, map(_json_value, v.row()), strict=True)) for v in rows],
-                          "cases_without_id": unnumbered, "errors": errors}, ensure_ascii=False, indent=1))
+                         "vouchers": [dict(zip(VOUCHER_HEADERS, map(_json_value, v.row()), strict=True)) for v in rows],
+                         "cases_without_id": unnumbered, "errors": errors,
+                         "issues": [_issue_json(issue) for issue in orphans]}, ensure_ascii=False, indent=1))
     else:
         kinds: dict[str, int] = {}
         for voucher in rows:
@@ -180,6 +182,8 @@ def cmd_vouchers(args: argparse.Namespace) -> int:
         emit(f"单据 {len(rows)} 行（{detail}），费用合计 {format_money(money)} 元：{args.out}")
         if unnumbered:
             emit(f"注意：第 {'、'.join(map(str, unnumbered))} 行已给方案但没有售后单号，未生成单据（先按「校验」编号）")
+        for issue in orphans:
+            emit(f"  单据!第 {issue.row} 行：[{SEVERITY_LABEL[issue.severity]}] {issue.code}：{issue.message}")
         if errors:
             emit(f"这些售后有 {errors} 个错误，请先用 aftersales check 查看并改正")
     return EXIT_ERRORS if errors else EXIT_OK

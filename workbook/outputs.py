@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aftersales.refunds import RefundSheet
@@ -27,6 +29,7 @@ from aftersales.sheets import (
     VOUCHER_HEADERS,
     VOUCHER_SHEET,
 )
+from aftersales.vouchers import STATUSES as VOUCHER_STATUSES
 from aftersales.vouchers import Voucher
 
 MONEY_FORMAT = "¥#,##0.00"
@@ -94,12 +97,30 @@ def write_table(sheet: Worksheet, headers: Sequence[str], rows: Iterable[Sequenc
     return sheet.max_row
 
 
+STATUS_ROWS = 1000
+"""Rows of 单据 below the header that get the 状态 dropdown (more than a busy day writes)."""
+
+
+def status_dropdown(sheet: Worksheet, last_row: int) -> None:
+    """状态 of 单据 as a dropdown 草稿 / 已过账 (SPEC §14.4). A warning, not a stop: 已过帐, 过账 … still
+    go in, and mean posted all the same."""
+    letter = get_column_letter(VOUCHER_HEADERS.index("状态") + 1)
+    validation = DataValidation(
+        type="list", formula1='"' + ",".join(VOUCHER_STATUSES) + '"', allow_blank=True, showDropDown=False,
+        showInputMessage=True, promptTitle="状态", prompt="在 ERP 里录入后改为「已过账」：已过账的单据不会再被改动",
+        showErrorMessage=True, errorStyle="warning", errorTitle="状态", error="请选择：草稿 或 已过账",
+    )
+    validation.add(f"{letter}2:{letter}{max(last_row, STATUS_ROWS)}")
+    sheet.add_data_validation(validation)
+
+
 def voucher_workbook(vouchers: Sequence[Voucher]) -> Workbook:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = VOUCHER_SHEET
-    write_table(sheet, VOUCHER_HEADERS, (v.row() for v in vouchers))
+    last = write_table(sheet, VOUCHER_HEADERS, (v.row() for v in vouchers))
+    status_dropdown(sheet, last)
     return book
 
 

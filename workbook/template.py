@@ -52,6 +52,7 @@ from aftersales.sheets import (
     VOUCHER_HEADERS,
     VOUCHER_SHEET,
 )
+from workbook.outputs import status_dropdown
 
 TABLE_NAME = "Register"
 TEMPLATE_PATH = Path(__file__).with_name("register_template.xlsx")
@@ -289,7 +290,9 @@ def build_register_workbook(rows: Iterable[Mapping[str, object]] = ()) -> Workbo
     _register_sheet(register, rows)
     _help_sheet(book.create_sheet(HELP_SHEET))
     _policy_sheet(book.create_sheet(POLICY_SHEET))
-    _header_sheet(book.create_sheet(VOUCHER_SHEET), VOUCHER_HEADERS)
+    vouchers = book.create_sheet(VOUCHER_SHEET)
+    _header_sheet(vouchers, VOUCHER_HEADERS)
+    status_dropdown(vouchers, 1)
     _header_sheet(book.create_sheet(REFUND_SHEET), REFUND_HEADERS)
     _header_sheet(book.create_sheet(PENDING_SHEET), PENDING_HEADERS)
     _eod_sheet(book.create_sheet(EOD_SHEET))

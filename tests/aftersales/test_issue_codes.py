@@ -29,8 +29,9 @@ from aftersales.locate import other_register_sheets, other_sheets_issue
 from aftersales.model import RawRegister
 from aftersales.policy import PARAMS, parse_policy, policy_value_text
 from aftersales.refunds import refund_sheet
-from aftersales.sheets import REFUND_HEADERS, REFUND_SHEET
+from aftersales.sheets import REFUND_HEADERS, REFUND_SHEET, VOUCHER_HEADERS
 from aftersales.validate import validate
+from aftersales.vouchers import orphaned_vouchers
 from tests.domain import HEADERS, KEYS, NOW, codes, found, letter, raw_register, run, valid_row
 
 D = Decimal
@@ -167,6 +168,9 @@ GOLDEN: dict[str, str | tuple[str, ...]] = {
         "政策「下班时间」无法使用（值「25:99」须为时刻，如 18:00）：本次按默认值 18:00 运行，请改正。",
     "policy-invalid/days":
         "政策「无理由退货天数」无法使用（值「七天」须为 0–365 的整数天数）：本次按默认值 7 运行，请改正。",
+    "voucher-orphaned":
+        "已过账的费用单 SH20261120-007-FY1（售后单号 SH20261120-007，金额 12.00）在登记表里找不到这条售后（行被删除、移到归档或改了售后单号）："
+        "已过账的单据不会自动冲销，请组长核对后决定是否手工冲销。",
     "other-register-sheets":
         "这些工作表也有登记表的表头，本次没有校验：11月、12月。要校验它们，请在命令行加 --sheet 工作表名，或把要校验的表命名为「登记表」。",
     "rule-crashed":
@@ -246,6 +250,14 @@ def _renumbered_after_export(_monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue
 def _changed_after_export(_monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue]:
     ledger = _exported([valid_row(**UNPAID)])
     return refund_sheet(run([valid_row(**UNPAID, amount=D("15.00"))]), DAY, ledger=ledger).issues
+
+
+def _posted_voucher_of_a_deleted_case(_monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue]:
+    """单据 holds a posted 费用单 of SH20261120-007; that row was deleted from the register."""
+    rows = [list(VOUCHER_HEADERS),
+            ["SH20261120-007-FY1", "费用单", "2026-11-20", "SH20261120-007", "123456789012345678", None, None, 12.0,
+             "部分退款：运输破损，补偿买家 12.00 元", "已过帐", None]]
+    return orphaned_vouchers([r.case for r in run([valid_row()]).results], rows)
 
 
 def _recommend_crashes(monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue]:
@@ -350,6 +362,8 @@ REPROS: dict[str, Repro] = {
     "policy-invalid": Repro(_policy(["下班时间", "25:99", ""]), "error", (2,), "B", "值", ("25:99",), POLICY),
     "policy-invalid/days": Repro(_policy(["下班时间", "17:30", ""], ["无理由退货天数", "七天", ""]),
                                  "error", (3,), "B", "值", ("七天",), POLICY),
+    "voucher-orphaned": Repro(_posted_voucher_of_a_deleted_case, "warning", (2,), "D", "售后单号",
+                              ("SH20261120-007",), "单据"),
     "other-register-sheets": Repro(_other_register_sheets, "warning", (1,), None, None, (None,)),
     "rule-crashed": Repro(_recommend_crashes, "error", (2,), None, None, (None,)),
     "rule-crashed/check": Repro(_required_check_crashes, "error", (2,), None, None, (None,)),
@@ -384,7 +398,7 @@ SPEC_SEVERITY = {
 # SPEC §14.3: the codes of revision 2.
 SPEC_SEVERITY_REVISION_2 = {
     "other-register-sheets": "warning", "closed-with-money": "warning", "possible-double-payment": "error",
-    "amount-changed-after-export": "error",
+    "amount-changed-after-export": "error", "voucher-orphaned": "warning",
 }
 
 

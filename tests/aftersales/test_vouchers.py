@@ -20,6 +20,7 @@ from aftersales.vouchers import (
     Voucher,
     VoucherType,
     case_vouchers,
+    orphaned_vouchers,
     parse_voucher_rows,
     regenerate,
     reversal,
@@ -409,3 +410,51 @@ def test_voucher_money_is_exactly_what_section_8_gives(  # type: ignore[no-untyp
         assert freight_lines == []
     assert len({v.number for v in vouchers}) == len(vouchers)
     assert all(v.number.startswith(f"{CID}-{v.code}") for v in vouchers)
+
+
+# --- SPEC §14.4: how people write 已过账, and vouchers whose case is gone ----------------------------------
+
+
+@pytest.mark.parametrize("status", ["已过账", "已过帐", "过账", "过帐", "posted", "Posted", " 已过账 "])
+def test_every_way_of_writing_posted_keeps_the_voucher_and_reverses_it(status: str) -> None:
+    """A voucher typed as 已过帐 was overwritten in place with a new amount, no reversal."""
+    posted = [v.model_copy(update={"status": status}) for v in case_vouchers(case("运输破损", "部分退款"))]
+    rows = [list(VOUCHER_HEADERS), *(v.row() for v in posted)]
+    (read,) = parse_voucher_rows(rows)
+    assert read.posted and read.status == status.strip()  # the team lead's word is kept
+    sheet = regenerate([case("运输破损", "部分退款", amount=D("15.00"))], parse_voucher_rows(rows), [CID])
+    assert sheet[0] == read  # untouched, in its own line
+    assert sorted((v.number, v.amount) for v in sheet[1:] if v) == [(f"{CID}-FY1-R", D("-12.00")),
+                                                                    (f"{CID}-FY2", D("15.00"))]
+
+
+@pytest.mark.parametrize("status", ["草稿", "", "待过账", "未过账"])
+def test_anything_else_is_a_draft(status: str) -> None:
+    voucher = case_vouchers(case("运输破损", "部分退款"))[0].model_copy(update={"status": status})
+    assert not voucher.posted
+
+
+def test_drafts_of_a_case_no_longer_in_the_register_go_posted_ones_stay_and_are_named() -> None:
+    gone = "SH20261119-003"
+    drafts = case_vouchers(case("少货漏发", "补发", case_id="SH20261119-004"))
+    posted = post(case_vouchers(case("运输破损", "部分退款", case_id=gone)))
+    existing = [*posted, *drafts]
+    ours = case("运输破损", "部分退款")
+    sheet = regenerate([ours], existing, [CID])
+    assert sheet[: len(posted)] == posted  # never reversed automatically
+    assert [v for v in sheet if v is not None and v.case_id == "SH20261119-004"] == []  # drafts removed
+    rows = [list(VOUCHER_HEADERS), *(v.row() for v in existing)]
+    (issue,) = orphaned_vouchers([ours], rows)
+    assert (issue.code, issue.sheet, issue.row, issue.column, issue.value) == ("voucher-orphaned", "单据", 2, "D", gone)
+    assert f"{gone}-FY1" in issue.message and "不会自动冲销" in issue.message
+
+
+def test_a_case_renumbered_after_posting_names_its_old_posted_vouchers() -> None:
+    posted = post(case_vouchers(case("运输破损", "部分退款")))
+    renumbered = case("运输破损", "部分退款", case_id="SH20261121-099")
+    sheet = regenerate([renumbered], posted, ["SH20261121-099"])
+    assert sheet[: len(posted)] == posted
+    assert [v.number for v in sheet[len(posted):] if v] == ["SH20261121-099-FY1"]
+    rows = [["XX 店"], list(VOUCHER_HEADERS), *(v.row() for v in posted)]
+    (issue,) = orphaned_vouchers([renumbered], rows)
+    assert (issue.row, issue.value) == (3, CID)  # under a title row: the sheet's own row
