@@ -24,8 +24,15 @@ from aftersales.columns import OUTPUT_COLUMNS, column_letter, find_header_row, m
 from aftersales.eod import end_of_day, report_grid
 from aftersales.issues import Issue, Severity
 from aftersales.ledger import Ledger, is_ledger_sheet, next_batch, read_ledger
-from aftersales.locate import HEADER_SEARCH_ROWS, choose_register_sheet, register_from_rows
+from aftersales.locate import (
+    HEADER_SEARCH_ROWS,
+    choose_register_sheet,
+    other_register_sheets,
+    other_sheets_issue,
+    register_from_rows,
+)
 from aftersales.model import RawRegister
+from aftersales.output_owner import foreign_output_columns
 from aftersales.policy import DEFAULT_POLICY, Policy, parse_policy
 from aftersales.present import check_text, recommended_text
 from aftersales.refunds import RefundRow, refund_sheet
@@ -46,12 +53,13 @@ from aftersales.sheets import (
     VOUCHER_HEADERS,
     VOUCHER_SHEET,
 )
-from aftersales.state import BATCHES, EXPORTS, StateBlock, block_column, block_lines, block_table
+from aftersales.state import BATCHES, EXPORTS, OWNED_COLUMNS, StateBlock, block_column, block_lines, block_table
 from aftersales.validate import Report, validate
 from aftersales.vouchers import Voucher, orphaned_vouchers, parse_voucher_rows, regenerate, vouchers_only
 
 COLOUR_OF = {Severity.ERROR: ERROR_COLOUR, Severity.WARNING: WARNING_COLOUR}
 OUTPUT_KEYS = tuple(column.key for column in OUTPUT_COLUMNS)
+OUTPUT_HEADER = {column.key: column.header for column in OUTPUT_COLUMNS}
 MAX_ID_RUNS = 50
 """At most this many separate blocks of blank 售后单号 are numbered in one run (the rest next run)."""
 
@@ -90,6 +98,11 @@ class Session:
         if POLICY_SHEET not in self.io.sheet_names():
             return DEFAULT_POLICY, []
         return parse_policy(self.io.values(POLICY_SHEET))
+
+    def workbook_issues(self) -> list[Issue]:
+        """other-register-sheets: the sheets besides the register that also have its header row."""
+        others = other_register_sheets(self.io.sheet_names(), self.register_sheet, self.io.values)
+        return [other_sheets_issue(self.register(), others)] if others else []
 
 
 def workbook_now(io: BookIO) -> datetime:
@@ -257,14 +270,14 @@ def save_colour_state(io: BookIO, plan: ColourPlan) -> None:
 # --- the 校验 button ---------------------------------------------------------------------------
 
 
-def output_columns(io: BookIO, raw: RawRegister) -> dict[str, int]:
+def output_columns(io: BookIO, raw: RawRegister) -> tuple[dict[str, int], list[str]]:
     """1-based column of each output column, appending the missing ones after the header's last
-    used column (and growing the register's table to cover them)."""
+    used column (and growing the register's table to cover them); and the keys appended."""
     positions = match_headers(raw.header).positions
     found = {key: positions[key] + 1 for key in OUTPUT_KEYS if key in positions}
     missing = [key for key in OUTPUT_KEYS if key not in found]
     if not missing:
-        return found
+        return found, []
     # After every used column, not only the header's: data may reach further right than its header.
     rows = io.values(raw.sheet)[raw.header_row - 1 :]
     used = [i for row in rows for i, value in enumerate(row) if value not in (None, "")]
@@ -274,7 +287,7 @@ def output_columns(io: BookIO, raw: RawRegister) -> dict[str, int]:
     for offset, key in enumerate(missing):
         found[key] = first_new + offset
     _grow_table(io, raw, first_new + len(missing) - 1)
-    return found
+    return found, missing
 
 
 def _grow_table(io: BookIO, raw: RawRegister, last_column: int) -> None:
@@ -336,12 +349,14 @@ def write_outputs(io: BookIO, raw: RawRegister, report: Report, columns: dict[st
             "deadline": result.deadline or "",
             "check": check_text(issues.get(row, [])),
         })
-    ordered = sorted(OUTPUT_KEYS, key=lambda key: columns[key])
+    ordered = sorted(columns, key=lambda key: columns[key])
+    if not ordered:
+        return
     first = columns[ordered[0]]
     if [columns[key] for key in ordered] == list(range(first, first + len(ordered))):
         io.write(raw.sheet, raw.header_row + 1, first, [[line[key] for key in ordered] for line in lines])
     else:
-        for key in OUTPUT_KEYS:
+        for key in ordered:
             io.write(raw.sheet, raw.header_row + 1, columns[key], [[line[key]] for line in lines])
 
 
@@ -349,7 +364,7 @@ def colour_plan(raw: RawRegister, report: Report, columns: dict[str, int]) -> Co
     """Issue cells in their severity's colour, each row's 校验 cell in its worst."""
     row_worst: dict[Place, Severity] = {}
     for issue in report.issues:
-        if issue.sheet == raw.sheet and issue.row is not None and issue.severity in COLOUR_OF:
+        if "check" in columns and issue.sheet == raw.sheet and issue.row is not None and issue.severity in COLOUR_OF:
             place = (raw.sheet, issue.row, columns["check"])
             if row_worst.get(place) is not Severity.ERROR:
                 row_worst[place] = issue.severity
@@ -381,20 +396,38 @@ def validate_action(session: Session) -> str:
     assigned, waiting = ids_to_write(assign_case_ids(raw, session.now))
     numbered = with_case_ids(raw, assigned)
     policy, policy_issues = session.policy()
-    report = validate(numbered, session.now, policy, policy_issues)
-    columns = output_columns(io, numbered)
+    workbook_issues = session.workbook_issues()
+    report = validate(numbered, session.now, policy, [*workbook_issues, *policy_issues])
+    columns, created = output_columns(io, numbered)
+    state = io.values(STATE_SHEET) if STATE_SHEET in io.sheet_names() else []
+    owned_lines = block_lines(state, OWNED_COLUMNS)
+    foreign = foreign_output_columns(numbered.sheet, io.values(numbered.sheet)[numbered.header_row:], columns,
+                                     {(line[0], line[1], line[2]) for line in owned_lines}, created)
+    ours = {key: column for key, column in columns.items() if key not in foreign}
     write_case_ids(io, numbered, assigned)
-    write_outputs(io, numbered, report, columns)
+    write_outputs(io, numbered, report, ours)
     summary = (
         f"{len(report.results)} 条售后：错误 {report.errors} 个，警告 {report.warnings} 个，"
         f"超时未给方案 {report.overdue} 条"
     )
+    for issue in workbook_issues:
+        summary += f"；[{issue.code}] {issue.message}"
+    if foreign:
+        named = "、".join(f"「{OUTPUT_HEADER[key]}」列（{letter}）" for key, letter in foreign.items())
+        warning = (f"{named}里有你自己的内容，这一列没有写入：请把它改个名字（如「我的{OUTPUT_HEADER[next(iter(foreign))]}」），"
+                   "再按一次校验，本工具会在表头后面加上自己的列")
+        summary += "；" + warning
+        io.alert(warning, title="校验")
+    headers_now = {(numbered.sheet, OUTPUT_HEADER[key], column_letter(column - 1)) for key, column in ours.items()}
+    kept = [line for line in owned_lines if (line[0], line[1]) not in {(s, h) for s, h, _ in headers_now}]
+    if set(map(tuple, kept)) | headers_now != {tuple(line) for line in owned_lines}:
+        write_state_block(io, OWNED_COLUMNS, [*kept, *sorted(headers_now)])
     if assigned:
         summary += f"；新编号 {len(assigned)} 个"
     if waiting:
         summary += f"；还有 {waiting} 个空白售后单号，请再按一次校验"
     try:
-        apply_colours(io, colour_plan(numbered, report, columns))
+        apply_colours(io, colour_plan(numbered, report, ours))
     except Exception as error:  # colours are a help: the check itself is written already
         summary += f"；单元格颜色未更新（{type(error).__name__}: {error}）"
     return summary
@@ -405,7 +438,7 @@ def validate_action(session: Session) -> str:
 
 def _checked(session: Session) -> Report:
     policy, policy_issues = session.policy()
-    return validate(session.register(), session.now, policy, policy_issues)
+    return validate(session.register(), session.now, policy, [*session.workbook_issues(), *policy_issues])
 
 
 def replace_rows(io: BookIO, sheet: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
