@@ -19,19 +19,62 @@ from aftersales.taxonomy import CASE_TYPES, MONEY_RESOLUTIONS, case_type_label, 
 from aftersales.validate import CaseResult, Report
 
 ZERO = Decimal("0.00")
-_PHONE = re.compile(r"1\d{10}")
+_SEPARATOR = r"[\s.\-‐‑–—]?"
+_PHONE = re.compile(
+    rf"(?<!\d)(?:(?:\+|00)86{_SEPARATOR}|\(\+?86\){_SEPARATOR})?1\d{{2}}{_SEPARATOR}\d{{4}}{_SEPARATOR}\d{{4}}(?!\d)"
+)
+"""A mainland mobile number in the ways people write it: 13800001234, 138-0000-1234, 138 0000 1234,
+138.0000.1234, +86 138 0000 1234, (+86)13800001234 (full-width digits are folded first)."""
+_EMAIL = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
 
 def mask(text: str | None) -> str:
-    """Only the last 4 characters shown: 13800001234 → *******1234 (SPEC §10: the report masks PII)."""
+    """Only the last 4 characters shown: 6222 0210 0011 2233 → ***************2233."""
     if not text:
         return ""
     return "*" * max(0, len(text) - 4) + text[-4:]
 
 
+def _masked_phone(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return "*******" + digits[-4:]
+
+
+def _masked_email(match: re.Match[str]) -> str:
+    name, _, domain = match.group(0).partition("@")
+    return f"{name[:2]}***@{domain}"
+
+
+_HALF_WIDTH = {
+    **{code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))},
+    0xFF0B: ord("+"), 0xFF0D: ord("-"), 0xFF0E: ord("."), 0xFF20: ord("@"), 0x3000: ord(" "),
+}
+"""Full-width digits, letters and the signs of phones and e-mails, as their ASCII selves (the rest of
+the text, Chinese punctuation included, is left as typed)."""
+
+
+def mask_text(text: str | None) -> str:
+    """Text shown as typed, except the phone numbers and e-mail addresses in it (SPEC §14.6): a phone
+    shows its last 4 digits, an e-mail its first 2 characters, *** and its domain."""
+    if not text:
+        return ""
+    folded = text.translate(_HALF_WIDTH)
+    return _EMAIL.sub(_masked_email, _PHONE.sub(_masked_phone, folded))
+
+
+def mask_account(account: str | None) -> str:
+    """A 收款账号: a phone or an e-mail masked as such; any other account shows its last 4 characters."""
+    if not account:
+        return ""
+    folded = account.translate(_HALF_WIDTH).strip()
+    if _PHONE.fullmatch(folded) or _EMAIL.fullmatch(folded):
+        return mask_text(folded)
+    return mask(folded)
+
+
 def mask_buyer(buyer: str | None) -> str:
-    """A buyer shown as typed, except phone numbers inside it, masked to their last 4 digits."""
-    return _PHONE.sub(lambda m: mask(m.group(0)), buyer or "")
+    """A buyer shown as typed, except phone numbers and e-mails inside it."""
+    return mask_text(buyer)
 
 
 class ListedCase(BaseModel):
@@ -106,7 +149,7 @@ def _listed(result: CaseResult, detail: str) -> ListedCase:
     case = result.case
     kind = case_type_label(case.case_type) if case.case_type else "（未填类型）"
     return ListedCase(row=case.row, case_id=case.case_id, case_type=kind, agent=case.agent,
-                      buyer=mask_buyer(case.buyer), detail=detail)
+                      buyer=mask_buyer(case.buyer), detail=mask_text(detail))
 
 
 def _registered_on(result: CaseResult, day: date) -> bool:
@@ -125,7 +168,7 @@ def end_of_day(report: Report, day: date, refunds: RefundSheet | None = None) ->
     due = [r for r in results if cashback_due(r.case, policy) and r.case.resolved_at
            and cashback_deadline(r.case.resolved_at, policy).date() == day]
     cash = [(r, refund_money(r.case)) for r in due]
-    unpaid = [_listed(r, f"{r.case.refund_channel} {money:.2f} 元，收款账号 {mask(r.case.payee_account)}")
+    unpaid = [_listed(r, f"{r.case.refund_channel} {money:.2f} 元，收款账号 {mask_account(r.case.payee_account)}")
               for r, money in cash if r.case.paid_at is None]
 
     money_out = [r for r in results if r.case.resolved_at and r.case.resolved_at.date() == day
@@ -170,7 +213,7 @@ def end_of_day(report: Report, day: date, refunds: RefundSheet | None = None) ->
             errors.append(_listed(result, f"{issue.column or ''} {issue.field or ''}：[{issue.code}] {issue.message}"))
         else:
             errors.append(ListedCase(row=issue.row or 0, case_id=None, case_type=issue.sheet, agent=None, buyer="",
-                                     detail=f"[{issue.code}] {issue.message}"))
+                                     detail=mask_text(f"[{issue.code}] {issue.message}")))
     return EndOfDay(
         day=day, now=report.now, registered=len(today), solved_same_day=len(solved), overdue=tuple(overdue),
         cashback_count=len(cash), cashback_sum=sum((m for _, m in cash), ZERO),
