@@ -9,12 +9,15 @@ itself is checked (package).
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import python_calamine as calamine
 
@@ -57,6 +60,7 @@ DENSE_CELLS = 10_000_000
 MAX_CELLS = 40_000_000
 """No sheet is read past this many cells (about a million register rows)."""
 _EPOCH_1900, _EPOCH_1904 = datetime(1899, 12, 30), datetime(1904, 1, 1)
+T = TypeVar("T")
 
 
 def _header_key(text: str) -> str:
@@ -94,14 +98,52 @@ class RegisterFile:
         return [*self.workbook_issues, *self.policy_issues]
 
 
-def _calamine_rows(book: calamine.CalamineWorkbook, name: str) -> list[list[object]]:
+class _CalamineFailed(Exception):
+    """python-calamine could not read something (an error, or a Rust panic): the streaming reader reads it."""
+
+
+@contextlib.contextmanager
+def _rust_quiet() -> Iterator[None]:
+    """python-calamine's Rust code prints a panic (with a backtrace) straight to the process's standard
+    error before Python sees the exception: keep that away from the user's one-line messages. What
+    anything else wrote meanwhile is passed on."""
     try:
-        rows: list[list[object]] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        return rows
+        saved = os.dup(2)
+    except OSError:  # no standard error to protect
+        yield
+        return
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        panicked = False
+        try:
+            yield
+        except _CalamineFailed:
+            panicked = True
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if not panicked:
+                sink.seek(0)
+                leftover = sink.read()
+                if leftover:
+                    with contextlib.suppress(OSError):
+                        os.write(2, leftover)
+
+
+def _calamine(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except calamine.PasswordError:
+        raise
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException as error:
-        raise RegisterError(f"无法读取工作表「{name}」（{type(error).__name__}）") from None
+    except BaseException as error:  # a damaged part; a Rust panic is a BaseException
+        raise _CalamineFailed(type(error).__name__) from None
+
+
+def _calamine_rows(book: calamine.CalamineWorkbook, name: str) -> list[Sequence[object]]:
+    return list(_calamine(lambda: book.get_sheet_by_name(name).to_python(skip_empty_area=False)))
 
 
 class WorkbookReader:
@@ -110,16 +152,18 @@ class WorkbookReader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.package: Package = open_package(path)
+        self.book: calamine.CalamineWorkbook | None = None
+        names: tuple[str, ...] = ()
         try:
-            self.book = calamine.CalamineWorkbook.from_path(os.fspath(path))
-            names = tuple(self.book.sheet_names)
+            with _rust_quiet():
+                book = _calamine(lambda: calamine.CalamineWorkbook.from_path(os.fspath(path)))
+                names = tuple(_calamine(lambda: book.sheet_names))
+                self.book = book
         except calamine.PasswordError:
             raise RegisterError(f"文件有密码保护，请先在 Excel 中取消密码：{path}") from None
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as error:
-            raise RegisterError(f"无法读取 Excel 文件（{type(error).__name__}）：{path}") from None
-        if names != self.package.sheet_names:
+        except _CalamineFailed:
+            self.book = None  # every sheet through the streaming reader
+        if self.book is not None and names != self.package.sheet_names:
             raise RegisterError(f"工作表列表读出来不一致，文件可能已损坏或被改动过：请在 Excel 中另存一份再试：{path}")
         self._styles: Styles | None = None
 
@@ -145,14 +189,19 @@ class WorkbookReader:
         path = os.fspath(self.path)
         part = self.package.part(name)
         extent = measure(path, part)
-        if _calamine_can_load(extent, path, part):
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                # python-calamine parses without holding the GIL: the scan costs no time meanwhile.
-                loading = pool.submit(_calamine_rows, self.book, name)
-                scan = scan_sheet(path, part)
-                rows: list[Sequence[object]] = list(loading.result())
-            width = extent.columns
-        else:
+        rows: list[Sequence[object]] | None = None
+        if self.book is not None and _calamine_can_load(extent, path, part):
+            book = self.book
+            try:
+                with _rust_quiet(), ThreadPoolExecutor(max_workers=1) as pool:
+                    # python-calamine parses without holding the GIL: the scan costs no time meanwhile.
+                    loading = pool.submit(_calamine_rows, book, name)
+                    scan = scan_sheet(path, part)
+                    rows = loading.result()
+                width = extent.columns
+            except _CalamineFailed:
+                rows = None  # e.g. a date cell holding 1E+308: calamine panics, the streaming reader reads it
+        if rows is None:
             scan = scan_sheet(path, part)
             rows = stream_rows(path, part, strings_part=self.package.shared_strings, styles=self.styles,
                                date1904=self.package.date1904, known=KNOWN_HEADERS, normalise=_header_key,

@@ -302,3 +302,25 @@ def test_a_fifo_as_input_is_refused_at_once(tmp_path: Path) -> None:
 def test_dev_zero_as_input_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "/dev/zero", "--now", NOW]) == 2
     assert "不是普通文件" in capsys.readouterr().err
+
+
+# --- a date cell python-calamine cannot convert (found by the file fuzzer) ------------------------------
+
+
+@pytest.mark.parametrize("serial", ["1E+308", "-1E+308", "99999999999999"])
+def test_a_date_cell_calamine_panics_on_is_an_issue_not_a_backtrace(tmp_path: Path, capfd: pytest.CaptureFixture[str],
+                                                                   serial: str) -> None:
+    """calamine's Rust code panics converting such a serial and prints a backtrace to the process's
+    standard error; the sheet is read by the streaming reader instead and the cell is reported."""
+    path = _register(tmp_path, "huge-date.xlsx")
+    data = zipfile.ZipFile(path).read(SHEET)
+    style = re.search(rb'<c r="J2" s="(\d+)"', data)  # 签收时间: a date-formatted cell
+    assert style is not None
+    _patched(path, lambda xml: re.sub(rb'<c r="J2" s="\d+"[^>]*>.*?</c>',
+                                      b'<c r="J2" s="%s"><v>%s</v></c>' % (style.group(1), serial.encode()), xml,
+                                      count=1, flags=re.S))
+    code = main(["check", str(path), "--now", NOW, "--json"])
+    out, err = capfd.readouterr()
+    assert code == 1 and err == ""
+    issues = [i for i in json.loads(out)["issues"] if i["row"] == 2 and i["field"] == "签收时间"]
+    assert [i["code"] for i in issues] == ["invalid-datetime"]
