@@ -21,7 +21,7 @@ import pytest
 import workbook.reader
 from tests.domain import valid_row
 from workbook.cli import main
-from workbook.reader import RegisterError, read_register
+from workbook.reader import read_register
 from workbook.template import build_register_workbook
 
 needs_proc = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="peak memory is read from /proc")
@@ -228,22 +228,36 @@ class FakePanic(BaseException):
     """Like pyo3's PanicException: a BaseException, not an Exception."""
 
 
-def test_a_panic_in_the_reader_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_panic_in_python_calamine_falls_back_to_the_streaming_reader(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     path = _register(tmp_path, "register.xlsx")
+    expected = _report(path, capsys)
+
+    names = list(read_register(path).sheet_names)
 
     class Book:
-        sheet_names = read_register(path).sheet_names
+        sheet_names = names
 
         def get_sheet_by_name(self, name: str) -> object:
             raise FakePanic("capacity overflow")
 
     monkeypatch.setattr(workbook.reader.calamine.CalamineWorkbook, "from_path", lambda _path: Book())
-    with pytest.raises(RegisterError, match="FakePanic"):
-        read_register(path)
+    assert _report(path, capsys) == expected
+
+
+def test_a_panic_anywhere_else_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import workbook.cli
+
+    def panic(*_args: object, **_kwargs: object) -> object:
+        raise FakePanic("index out of bounds")
+
+    monkeypatch.setattr(workbook.cli, "validate", panic)
+    path = _register(tmp_path, "register.xlsx")
     assert main(["check", str(path), "--now", NOW]) == 2
     err = capsys.readouterr().err
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and "FakePanic" in err and "Traceback" not in err
 
 
 # --- 16 formats that are not .xlsx: refused, never read as blanks --------------------------------------
