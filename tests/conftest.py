@@ -12,3 +12,17 @@ import os
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 collect_ignore = ["addin/server_udfs.py"]  # runs in its own process: XLWINGS_ON_SERVER changes xlwings at import
+
+
+import pytest  # noqa: E402 - after the licence key, which must be set before xlwings is imported
+
+
+@pytest.fixture()
+def demo_workbook(tmp_path):  # type: ignore[no-untyped-def]
+    """The demo day (aftersales.demo, seeded) as a register workbook built from the template."""
+    from aftersales.demo import demo_rows
+    from workbook.template import build_register_workbook
+
+    path = tmp_path / "register.xlsx"
+    build_register_workbook(demo_rows()).save(path)
+    return path

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from addin.scripts import build_refund_sheet, validate_register
-from aftersales.demo import demo_rows
 from tests.addin.payload import Excel
 from tests.addin.test_voucher_refund_buttons import (
     BATCH_1,
@@ -29,21 +28,13 @@ from tests.addin.test_voucher_refund_buttons import (
     register_set,
     rows_of,
 )
-from workbook.template import build_register_workbook
 
 STATE = "_aftersales"
 
 
-@pytest.fixture()
-def demo(tmp_path: Path) -> Path:
-    path = tmp_path / "register.xlsx"
-    build_register_workbook(demo_rows()).save(path)
-    return path
-
-
-def exported(demo: Path) -> Excel:
+def exported(demo_workbook: Path) -> Excel:
     """The demo day after 校验 and a first press of 退款表 (batch 01)."""
-    excel = excel_for(demo)
+    excel = excel_for(demo_workbook)
     excel.run(validate_register)
     excel.run(build_refund_sheet)
     assert {r["批次号"] for r in records(excel, REFUNDS, REFUND_HEADERS)} == {BATCH_1}
@@ -59,8 +50,8 @@ def refused(excel: Excel, words: str) -> None:
     assert log_lines(excel)[-1][2].startswith("没有导出")
 
 
-def test_notes_above_the_header_are_never_written_over(demo: Path) -> None:
-    excel = excel_for(demo)
+def test_notes_above_the_header_are_never_written_over(demo_workbook: Path) -> None:
+    excel = excel_for(demo_workbook)
     sheet = excel.sheet_named(REFUNDS)
     width = len(sheet["values"][0])
     notes = [[f"财务说明第 {n} 行", *[""] * (width - 1)] for n in range(1, 13)]
@@ -75,8 +66,8 @@ def test_notes_above_the_header_are_never_written_over(demo: Path) -> None:
     assert excel.sheet_named(REFUNDS)["values"][:13] == before
 
 
-def test_a_deleted_header_row_exports_nothing_and_says_why(demo: Path) -> None:
-    excel = exported(demo)
+def test_a_deleted_header_row_exports_nothing_and_says_why(demo_workbook: Path) -> None:
+    excel = exported(demo_workbook)
     sheet = excel.sheet_named(REFUNDS)
     sheet["values"] = [line for line in sheet["values"] if line[0] != "批次号"]
     before = copy.deepcopy(sheet["values"])
@@ -87,8 +78,8 @@ def test_a_deleted_header_row_exports_nothing_and_says_why(demo: Path) -> None:
 
 
 @pytest.mark.parametrize("how", ["lines deleted", "sheet deleted", "moved without header"])
-def test_batches_gone_from_the_ledger_export_nothing(demo: Path, how: str) -> None:
-    excel = exported(demo)
+def test_batches_gone_from_the_ledger_export_nothing(demo_workbook: Path, how: str) -> None:
+    excel = exported(demo_workbook)
     lines = ledger_lines(excel)
     sheet = excel.sheet_named(REFUNDS)
     if how == "sheet deleted":
@@ -108,8 +99,8 @@ def test_batches_gone_from_the_ledger_export_nothing(demo: Path, how: str) -> No
         assert ledger_lines(excel) == []  # nothing exported
 
 
-def test_paid_batches_moved_to_an_archive_sheet_still_count(demo: Path) -> None:
-    excel = exported(demo)
+def test_paid_batches_moved_to_an_archive_sheet_still_count(demo_workbook: Path) -> None:
+    excel = exported(demo_workbook)
     lines = ledger_lines(excel)
     sheet = excel.sheet_named(REFUNDS)
     sheet["values"] = [line for line in sheet["values"] if line not in lines]
@@ -123,8 +114,8 @@ def test_paid_batches_moved_to_an_archive_sheet_still_count(demo: Path) -> None:
     assert [(line[0], line[1]) for line in ledger_lines(excel)] == [(BATCH_2, WAITING_RETURN)]
 
 
-def test_a_sorted_ledger_is_still_read(demo: Path) -> None:
-    excel = exported(demo)
+def test_a_sorted_ledger_is_still_read(demo_workbook: Path) -> None:
+    excel = exported(demo_workbook)
     sheet = excel.sheet_named(REFUNDS)
     filled = [line for line in sheet["values"] if any(v not in (None, "") for v in line)]
     header, rest = filled[0], filled[1:]
@@ -133,8 +124,8 @@ def test_a_sorted_ledger_is_still_read(demo: Path) -> None:
     assert not excel.alerts and "没有新的" in log_lines(excel)[-1][2]
 
 
-def test_a_renumbered_case_is_held_as_a_possible_double_payment(demo: Path) -> None:
-    excel = exported(demo)
+def test_a_renumbered_case_is_held_as_a_possible_double_payment(demo_workbook: Path) -> None:
+    excel = exported(demo_workbook)
     before = copy.deepcopy(excel.sheet_named(REFUNDS)["values"])
     register_set(excel, CLEAN_PARTIAL, "售后单号", "SH20261121-901")  # cleared and numbered again
     excel.run(build_refund_sheet)
@@ -145,8 +136,8 @@ def test_a_renumbered_case_is_held_as_a_possible_double_payment(demo: Path) -> N
     assert "possible-double-payment" in log_lines(excel)[-1][2]
 
 
-def test_batch_numbers_are_never_reused(demo: Path) -> None:
-    excel = exported(demo)
+def test_batch_numbers_are_never_reused(demo_workbook: Path) -> None:
+    excel = exported(demo_workbook)
     register_set(excel, WAITING_RETURN, "状态", "待退款")
     excel.run(build_refund_sheet)
     assert {line[0] for line in ledger_lines(excel)} == {BATCH_1, BATCH_2}

@@ -14,10 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from aftersales.demo import demo_rows
 from workbook.cli import main
 from workbook.files import _held, scratch_root
-from workbook.template import build_register_workbook
 
 NOW = "2026-11-21T18:30"
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,10 +23,9 @@ POSIX = pytest.mark.skipif(os.name != "posix", reason="signals, rlimits and FIFO
 
 
 @pytest.fixture()
-def register(tmp_path: Path) -> Path:
-    path = tmp_path / "register.xlsx"
-    build_register_workbook(demo_rows()).save(path)
-    return path
+def register(demo_workbook: Path) -> Path:
+    """The demo day; its folder is the test's own (outputs are written beside it)."""
+    return demo_workbook
 
 
 def _one_line(err: str) -> str:

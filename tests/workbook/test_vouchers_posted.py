@@ -93,22 +93,15 @@ def test_状态_has_a_dropdown_in_the_template_and_in_the_output(capsys: Capsys,
 # --- the 生成单据 button ------------------------------------------------------------------------------
 
 
-@pytest.fixture()
-def demo(tmp_path: Path) -> Path:
-    path = tmp_path / "register.xlsx"
-    build_register_workbook(demo_rows()).save(path)
-    return path
-
-
-def _button_excel(demo: Path) -> Excel:
-    excel = excel_for(demo)
+def _button_excel(demo_workbook: Path) -> Excel:
+    excel = excel_for(demo_workbook)
     excel.run(validate_register)
     excel.run(generate_vouchers)
     return excel
 
 
-def test_the_button_reverses_a_voucher_posted_as_过账(demo: Path) -> None:
-    excel = _button_excel(demo)
+def test_the_button_reverses_a_voucher_posted_as_过账(demo_workbook: Path) -> None:
+    excel = _button_excel(demo_workbook)
     rows = post(excel, {CLEAN_PARTIAL})
     values = excel.sheet_named("单据")["values"]
     for index in rows:
@@ -121,8 +114,8 @@ def test_the_button_reverses_a_voucher_posted_as_过账(demo: Path) -> None:
     assert f"{CLEAN_PARTIAL}-FY1-R" in {line[0] for line in values}
 
 
-def test_the_button_keeps_and_names_posted_vouchers_of_a_deleted_row(demo: Path) -> None:
-    excel = _button_excel(demo)
+def test_the_button_keeps_and_names_posted_vouchers_of_a_deleted_row(demo_workbook: Path) -> None:
+    excel = _button_excel(demo_workbook)
     rows = post(excel, {CLEAN_PARTIAL})
     before = [list(excel.sheet_named("单据")["values"][index]) for index in rows]
     register = excel.sheet_named("登记表")["values"]
