@@ -36,8 +36,7 @@ def mask(text: str | None) -> str:
 
 
 def _masked_phone(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group(0))
-    return "*******" + digits[-4:]
+    return "*******" + re.sub(r"\D", "", match.group(0))[-4:]
 
 
 def _masked_email(match: re.Match[str]) -> str:
@@ -51,6 +50,8 @@ _HALF_WIDTH = {
 }
 """Full-width digits, letters and the signs of phones and e-mails, as their ASCII selves (the rest of
 the text, Chinese punctuation included, is left as typed)."""
+_FULL_WIDTH = re.compile("[" + "".join(map(chr, _HALF_WIDTH)) + "]")
+_DIGITS = re.compile(r"\d\d\d")
 
 
 def mask_text(text: str | None) -> str:
@@ -58,8 +59,11 @@ def mask_text(text: str | None) -> str:
     shows its last 4 digits, an e-mail its first 2 characters, *** and its domain."""
     if not text:
         return ""
-    folded = text.translate(_HALF_WIDTH)
-    return _EMAIL.sub(_masked_email, _PHONE.sub(_masked_phone, folded))
+    if _FULL_WIDTH.search(text):
+        text = text.translate(_HALF_WIDTH)
+    if _DIGITS.search(text):  # a phone has digits; the e-mail pattern is costly, so only where an @ is
+        text = _PHONE.sub(_masked_phone, text)
+    return _EMAIL.sub(_masked_email, text) if "@" in text else text
 
 
 def mask_account(account: str | None) -> str:
