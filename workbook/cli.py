@@ -28,7 +28,7 @@ from aftersales.demo import DEMO_DAY, demo_now, demo_rows
 from aftersales.eod import EndOfDay, end_of_day
 from aftersales.issues import SEVERITY_LABEL, Issue, Severity
 from aftersales.ledger import EMPTY_LEDGER, next_batch
-from aftersales.present import report_json, summary_line
+from aftersales.present import issue_json, report_json, summary_line
 from aftersales.refunds import RefundRow, refund_sheet
 from aftersales.sheets import PENDING_HEADERS, REFUND_HEADERS, VOUCHER_HEADERS
 from aftersales.validate import Report, validate
@@ -172,7 +172,7 @@ def cmd_vouchers(args: argparse.Namespace) -> int:
         emit(json.dumps({"register": str(path), "date": args.date, "out": args.out,
                          "vouchers": [dict(zip(VOUCHER_HEADERS, map(_json_value, v.row()), strict=True)) for v in rows],
                          "cases_without_id": unnumbered, "errors": errors,
-                         "issues": [_issue_json(issue) for issue in orphans]}, ensure_ascii=False, indent=1))
+                         "issues": [issue_json(issue) for issue in orphans]}, ensure_ascii=False, indent=1))
     else:
         kinds: dict[str, int] = {}
         for voucher in rows:
@@ -187,11 +187,6 @@ def cmd_vouchers(args: argparse.Namespace) -> int:
         if errors:
             emit(f"这些售后有 {errors} 个错误，请先用 aftersales check 查看并改正")
     return EXIT_ERRORS if errors else EXIT_OK
-
-
-def _issue_json(issue: Issue) -> dict[str, object]:
-    return {"sheet": issue.sheet, "row": issue.row, "case_id": issue.case_id, "column": issue.column,
-            "field": issue.field, "code": issue.code, "severity": issue.severity.value, "message": issue.message}
 
 
 def cmd_refunds(args: argparse.Namespace) -> int:
@@ -222,7 +217,7 @@ def cmd_refunds(args: argparse.Namespace) -> int:
             "totals": [{"label": t.label, "count": t.count, "refund": _money(t.refund), "freight": _money(t.freight),
                         "total": _money(t.total)} for t in [*sheet.by_channel, sheet.overall]],
             "register_total": _money(sheet.register_total), "reconciled": sheet.reconciled,
-            "issues": [_issue_json(issue) for issue in sheet.issues],
+            "issues": [issue_json(issue) for issue in sheet.issues],
         }, ensure_ascii=False, indent=1))
     else:
         emit(f"付款建议 {day:%Y-%m-%d} 批次 {sheet.batch}：应付 {len(sheet.payable)} 条，待处理 {len(sheet.pending)} 条，"
