@@ -20,7 +20,7 @@ from addin.layout import ERROR_COLOUR, OUTPUT_FILL, WARNING_COLOUR
 from addin.sheet_io import BookIO, Formula
 from aftersales.case_ids import assign_case_ids, with_case_ids
 from aftersales.cells import format_money, parse_datetime
-from aftersales.columns import OUTPUT_COLUMNS, column_letter, find_header_row, match_headers
+from aftersales.columns import OUTPUT_COLUMNS, column_index, column_letter, find_header_row, match_headers
 from aftersales.eod import end_of_day, report_grid
 from aftersales.issues import Issue, Severity
 from aftersales.ledger import Ledger, is_ledger_sheet, next_batch, read_ledger
@@ -156,10 +156,8 @@ Place = tuple[str, int, int]
 
 
 def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
+    """1-based column number of Excel column letters."""
+    return column_index(letters) + 1
 
 
 def issue_colours(issues: Iterable[Issue], extra: dict[Place, Severity] | None = None) -> dict[Place, str]:

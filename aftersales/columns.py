@@ -124,6 +124,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def column_index(letters: str | bytes) -> int:
+    """0-based column index of Excel column letters, either case: A → 0, AB → 27 (-1 for none)."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + (letter if isinstance(letter, int) else ord(letter)) - 64
+    return number - 1
+
+
 @dataclass(frozen=True)
 class HeaderMatch:
     """Which catalogue columns a header row holds, by 0-based column index."""

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from workbook.xlsx_parts import local_name
+
 
 class RegisterError(Exception):
     """The file cannot be used as a register; the message is one line for the user."""
@@ -117,14 +119,10 @@ def _office_document(archive: zipfile.ZipFile, by_folded: dict[str, str], path: 
                 raise RegisterError(f"工作簿不在通常的位置（{target}），为安全起见不读取：{SAVE_AS_XLSX}")
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def _attribute(element: ElementTree.Element, name: str) -> str | None:
     """An attribute by local name, whatever its namespace (r:id in transitional and strict files)."""
     for key, value in element.attrib.items():
-        if _local(key) == name:
+        if local_name(key) == name:
             return value
     return None
 
@@ -197,7 +195,7 @@ def _package(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], path: Pat
     sheets: list[SheetPart] = []
     seen: set[str] = set()
     for element in workbook.iter():
-        if _local(element.tag) != "sheet":
+        if local_name(element.tag) != "sheet":
             continue
         name = element.get("name") or ""
         if name.casefold() in seen:
@@ -207,7 +205,7 @@ def _package(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], path: Pat
         sheets.append(SheetPart(name, resolve(target[0]) if target else None))
     kinds = {kind.rsplit("/", 1)[-1]: resolve(target) for target, kind in targets.values()}
     date1904 = any(
-        _local(e.tag) == "workbookPr" and e.get("date1904", "").lower() in ("1", "true") for e in workbook.iter()
+        local_name(e.tag) == "workbookPr" and e.get("date1904", "").lower() in ("1", "true") for e in workbook.iter()
     )
     return Package(path, tuple(sheets), shared_strings=kinds.get("sharedStrings"), styles=kinds.get("styles"),
                    date1904=date1904)

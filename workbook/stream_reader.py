@@ -19,8 +19,10 @@ from typing import IO
 from xml.etree import ElementTree
 
 from aftersales.cells import ExcelError, excel_serial_to_datetime
+from aftersales.columns import column_index
 from workbook.package import RegisterError
 from workbook.xlsx_head import read_shared_strings
+from workbook.xlsx_parts import local_name
 from workbook.xlsx_styles import Styles
 
 WIDTH_SEARCH_ROWS = 50
@@ -46,27 +48,20 @@ def known_width(head: Sequence[Sequence[object]], known: Collection[str], normal
     return min(max(filled, default=0) + 1, UNKNOWN_WIDTH)
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def _column(reference: str) -> tuple[int, int | None]:
     """(0-based column, 0-based row or None) of a reference like "AB12" (either case)."""
-    letters = "".join(ch for ch in reference if ch.isalpha()).upper()
+    letters = "".join(ch for ch in reference if ch.isalpha())
     digits = reference[len(letters):]
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number - 1, (int(digits) - 1 if digits.isdigit() else None)
+    return column_index(letters), (int(digits) - 1 if digits.isdigit() else None)
 
 
 def _text(element: ElementTree.Element) -> str:
     """The visible text of an inline string (rich-text runs joined, phonetic guides left out)."""
     parts: list[str] = []
     for child in element.iter():
-        if _local(child.tag) == "rPh":
+        if local_name(child.tag) == "rPh":
             child.clear()
-        elif _local(child.tag) == "t" and child.text:
+        elif local_name(child.tag) == "t" and child.text:
             parts.append(child.text)
     return "".join(parts)
 
@@ -82,7 +77,7 @@ class _Cells:
         raw: str | None = None
         inline: ElementTree.Element | None = None
         for child in cell:
-            name = _local(child.tag)
+            name = local_name(child.tag)
             if name == "v":
                 raw = child.text or ""
             elif name == "is":
@@ -138,7 +133,7 @@ def _cells(stream: IO[bytes], cells: _Cells) -> Iterator[tuple[int, int, object]
     row: ElementTree.Element | None = None
     row_index, column = -1, -1
     for event, element in ElementTree.iterparse(stream, events=("start", "end")):
-        name = _local(element.tag)
+        name = local_name(element.tag)
         if event == "start":
             if name == "sheetData":
                 sheet_data = element

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from aftersales.columns import column_index
 from workbook.xlsx_parts import blocks
 
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)\bt=[\"']e[\"']([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
@@ -29,16 +30,9 @@ NOT_CALCULATED = "#未计算"
 """Stands in for a formula cell without a cached value (reported like an error value)."""
 
 
-def _column_index(letters: bytes) -> int:
-    index = 0
-    for letter in letters.upper():
-        index = index * 26 + (letter - 64)
-    return index - 1
-
-
 def _place(attributes: bytes) -> tuple[int, int] | None:
     ref = _REF.search(attributes)
-    return None if ref is None else (int(ref.group(2)) - 1, _column_index(ref.group(1)))
+    return None if ref is None else (int(ref.group(2)) - 1, column_index(ref.group(1)))
 
 
 @dataclass

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from aftersales.columns import column_index
 from workbook.xlsx_parts import blocks
 
 _CELL_REF = re.compile(rb'<c r="([A-Za-z]+)(\d+)"')
@@ -40,13 +41,6 @@ class Extent:
     @property
     def cells(self) -> int:
         return self.rows * self.columns
-
-
-def column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + (letter - 64)
-    return number
 
 
 def _letters(number: int) -> str:
@@ -99,7 +93,7 @@ def _exact(data: bytes) -> tuple[int, int]:
     for letters, digits in _CELL_REF.findall(data):
         rows.add(digits)
         columns.add(letters)
-    return max(map(int, rows), default=0), max(map(column_number, columns), default=0)
+    return max(map(int, rows), default=0), max((column_index(letters) + 1 for letters in columns), default=0)
 
 
 def _cell_row(data: bytes, cell: int) -> int | None:

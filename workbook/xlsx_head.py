@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
+from aftersales.columns import column_index
 from workbook.xlsx_parts import blocks
 
 _TOKEN = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>")
@@ -35,13 +36,6 @@ def _text(xml: bytes) -> str:
     return html.unescape(b"".join(runs).decode("utf-8", "replace"))
 
 
-def _column(letters: bytes) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + (letter - 64)
-    return number - 1
-
-
 def _cells(path: str, part: str, count: int) -> Iterator[tuple[int, int, bytes, bytes]]:
     """(0-based row, 0-based column, cell attributes, cell body) of the first `count` rows."""
     row, column = -1, -1
@@ -57,7 +51,7 @@ def _cells(path: str, part: str, count: int) -> Iterator[tuple[int, int, bytes, 
                 continue
             ref = _CELL_REF.search(attributes)
             if ref:
-                row, column = int(ref.group(2)) - 1, _column(ref.group(1))
+                row, column = int(ref.group(2)) - 1, column_index(ref.group(1))
             else:
                 column += 1
             if row >= count:

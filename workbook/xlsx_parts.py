@@ -12,6 +12,11 @@ CHUNK = 1 << 22
 _PREFIX = re.compile(rb"\w+")
 
 
+def local_name(tag: str) -> str:
+    """An XML tag without its namespace: `{…/main}sheet` → `sheet`."""
+    return tag.rsplit("}", 1)[-1]
+
+
 def last_cell_start(buffer: bytes) -> int:
     """Where the block's last cell (or row) starts: the block is cut there."""
     plain = max(buffer.rfind(b"<c "), buffer.rfind(b"<c>"), buffer.rfind(b"<row"))

@@ -8,15 +8,13 @@ import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from workbook.xlsx_parts import local_name
+
 DATE_BUILTINS = frozenset({14, 15, 16, 17, 22, *range(27, 37), *range(50, 59)})
 """Excel's built-in number formats with a date part (27–36 and 50–58: the zh-CN/ja/ko ones)."""
 TIME_BUILTINS = frozenset({18, 19, 20, 21, 45, 46, 47})
 """Excel's built-in time-of-day formats."""
 _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def shows_date(code: str) -> bool:
@@ -51,14 +49,14 @@ def read_styles(path: str, styles_part: str | None) -> Styles:
     custom = {
         int(element.get("numFmtId", "-1")): element.get("formatCode", "")
         for element in root.iter()
-        if _local(element.tag) == "numFmt"
+        if local_name(element.tag) == "numFmt"
     }
     dates: set[int] = set()
     times: set[int] = set()
     for container in root.iter():
-        if _local(container.tag) != "cellXfs":
+        if local_name(container.tag) != "cellXfs":
             continue
-        for index, xf in enumerate(child for child in container if _local(child.tag) == "xf"):
+        for index, xf in enumerate(child for child in container if local_name(child.tag) == "xf"):
             number = int(xf.get("numFmtId", "0") or 0)
             code = custom.get(number)
             if (shows_date(code) if code is not None else number in DATE_BUILTINS):
