@@ -19,6 +19,7 @@ from aftersales.taxonomy import (
     RESOLUTION_LIST,
     SEVERITIES,
     STATUSES,
+    YES_NO,
     ChoiceList,
     normalise_text,
 )
@@ -88,6 +89,12 @@ INPUT_COLUMNS: tuple[Column, ...] = (
     _col("paid_at", "付款时间", Kind.DATETIME),
     _col("return_tracking", "退回单号", Kind.TEXT),
     _col("note", "备注", Kind.TEXT),
+    # SPEC §14.1: optional; a rule that reads one is skipped when the register lacks the column.
+    _col("applied_at", "申请时间", Kind.DATETIME),
+    _col("tracking_no", "运单号", Kind.TEXT),
+    _col("freight_insured", "运费险", Kind.CHOICE, choices=ChoiceList(YES_NO)),
+    _col("goods_received_at", "收货时间", Kind.DATETIME),
+    _col("received_qty", "实收数量", Kind.INTEGER, minimum=0, maximum=100_000),
 )
 
 OUTPUT_COLUMNS: tuple[Column, ...] = (

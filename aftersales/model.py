@@ -90,6 +90,15 @@ class Case(BaseModel):
     paid_at: datetime | None = None
     return_tracking: str | None = None
     note: str | None = None
+    applied_at: datetime | None = None
+    """申请时间: when the buyer applied on the platform (windows are judged on it, SPEC §14.1)."""
+    tracking_no: str | None = None
+    freight_insured: str | None = None
+    """运费险: 是 / 否."""
+    goods_received_at: datetime | None = None
+    """收货时间: the returned goods arrived and passed inspection."""
+    received_qty: int | None = None
+    """实收数量: what came back; None = not checked."""
 
     @property
     def row(self) -> int:

@@ -5,18 +5,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict
 
-from aftersales.cells import cell_text, is_blank, parse_integer, parse_money, parse_time_of_day
+from aftersales.cells import (
+    cell_text,
+    is_blank,
+    parse_choice,
+    parse_datetime,
+    parse_integer,
+    parse_money,
+    parse_time_of_day,
+)
 from aftersales.columns import column_letter
 from aftersales.issues import Issue, make_issue
 from aftersales.sheets import POLICY_SHEET
-from aftersales.taxonomy import normalise_text
+from aftersales.taxonomy import YES_NO, ChoiceList, normalise_text
 
 
 class DamageBasis(StrEnum):
@@ -48,6 +56,18 @@ class Policy(BaseModel):
     order_id_pattern: str = r"^\d{12,20}$"
     stale_return_days: int = 7
     refund_days: int = 3
+    approvers: tuple[str, ...] = ()
+    """审批人名单: who may approve (empty: anyone but the case's own agent, SPEC §14.3.3)."""
+    freight_refund_max: Decimal = Decimal("20.00")
+    """退运费上限: the return freight a buyer really advances (到付 costs more than the shop's rate)."""
+    holidays: tuple[date, ...] = ()
+    """节假日: weekdays that are not working days (the refund clock, SPEC §14.3.9)."""
+    workdays: tuple[date, ...] = ()
+    """调休上班日: weekend days that are worked."""
+    exchange_ship_first: bool = False
+    """先换后退: an exchange's replacement goes out before the returned goods are back."""
+    shop: str = ""
+    """店铺: the shop's name, for reports across registers."""
 
     @cached_property
     def order_id_regex(self) -> re.Pattern[str]:
@@ -104,6 +124,45 @@ def _basis(value: object) -> DamageBasis:
     raise _Unusable("须为 较高者、较低者、利润 或 运费")
 
 
+_SEPARATORS = re.compile(r"[,，、;；\s]+")
+
+
+def _names(value: object) -> tuple[str, ...]:
+    return tuple(name for name in _SEPARATORS.split(normalise_text(cell_text(value) or "")) if name)
+
+
+def _dates(value: object) -> tuple[date, ...]:
+    """One date cell, or dates typed in one cell: 2026-10-01、2026-10-02 …"""
+    if not isinstance(value, str):
+        moment, problem = parse_datetime(value)
+        if problem or moment is None:
+            raise _Unusable("须为日期，如 2026-10-01；多个日期用顿号或逗号隔开")
+        return (moment.date(),)
+    found = []
+    for part in _SEPARATORS.split(normalise_text(value)):
+        if not part:
+            continue
+        moment, problem = parse_datetime(part)
+        if problem or moment is None:
+            raise _Unusable(f"「{part}」不是日期（如 2026-10-01；多个日期用顿号或逗号隔开）")
+        found.append(moment.date())
+    return tuple(sorted(set(found)))
+
+
+_YES_NO = ChoiceList(YES_NO)
+
+
+def _yes_no(value: object) -> bool:
+    code, problem = parse_choice(value, _YES_NO)
+    if problem or code is None:
+        raise _Unusable("须为 是 或 否")
+    return code == "是"
+
+
+def _shop(value: object) -> str:
+    return (cell_text(value) or "").strip()
+
+
 def _pattern(value: object) -> str:
     text = (cell_text(value) or "").strip()
     try:
@@ -138,7 +197,13 @@ PARAMS: tuple[PolicyParam, ...] = (
     PolicyParam("min_evidence_other", "其他凭证数", "少货、错货、尺码问题至少需要的照片/视频数", _count),
     PolicyParam("order_id_pattern", "订单号格式", "订单号须符合的正则表达式（清理空格后）", _pattern),
     PolicyParam("stale_return_days", "待寄回超时天数", "待寄回超过此天数提醒", _days),
-    PolicyParam("refund_days", "退款时限天数", "待退款超过此天数提醒", _days),
+    PolicyParam("refund_days", "退款时限天数", "退货验收合格（收货时间）后几个工作日内退款，超过提醒（客退处理流程）", _days),
+    PolicyParam("approvers", "审批人名单", "可以审批超上限补偿和升级的人，用顿号或逗号隔开；空着则除本条客服外谁都算（建议填写）", _names),
+    PolicyParam("freight_refund_max", "退运费上限", "我方承担运费时，最多退给买家的寄回运费（元）；买家到付往往高于店铺运费", _money),
+    PolicyParam("holidays", "节假日", "不上班的工作日（退款时限按工作日算），如 2026-10-01、2026-10-02", _dates),
+    PolicyParam("workdays", "调休上班日", "要上班的周末（调休），如 2026-10-11", _dates),
+    PolicyParam("exchange_ship_first", "先换后退", "是：换货先发新货再等退回；否：收到退回的包裹后再发（售后手册 4.8）", _yes_no),
+    PolicyParam("shop", "店铺", "店铺名称（多个店铺的登记表一起做报表时区分）", _shop),
 )
 
 _PARAM_BY_NAME = {normalise_text(p.name): p for p in PARAMS} | {p.key: p for p in PARAMS}
@@ -151,6 +216,10 @@ def policy_value_text(key: str, policy: Policy = DEFAULT_POLICY) -> str:
         return value.strftime("%H:%M")
     if isinstance(value, Decimal):
         return f"{value:.2f}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, tuple):
+        return "、".join(item.isoformat() if isinstance(item, date) else str(item) for item in value)
     return str(value)
 
 

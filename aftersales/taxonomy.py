@@ -108,6 +108,7 @@ SEVERITIES = _labels("轻微", "严重")
 LIABLE_PARTIES = _labels("我方", "快递", "客户", "厂家", "待定")
 REFUND_CHANNELS = _labels("原路退款", "支付宝返现", "千牛红包")
 STATUSES = _labels("待处理", "已给方案", "待寄回", "待入库", "待退款", "已完成", "已关闭")
+YES_NO = _choices([("是", "是", ("有", "已买", "y", "yes")), ("否", "否", ("无", "没有", "未买", "n", "no"))])
 
 # Resolutions whose `amount` is money paid to the buyer (SPEC §3.2).
 MONEY_RESOLUTIONS = frozenset(

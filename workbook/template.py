@@ -32,6 +32,7 @@ from aftersales.policy import (
     PARAMS,
     DamageBasis,
     PolicyParam,
+    policy_value_text,
 )
 from aftersales.sheets import (
     EOD_SHEET,
@@ -69,7 +70,7 @@ MONEY_FORMAT = "¥#,##0.00"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 TEXT_FORMAT = "@"
 NUMBER_FORMATS = {Kind.DATETIME: DATETIME_FORMAT, Kind.MONEY: MONEY_FORMAT, Kind.INTEGER: "0", Kind.ORDER_ID: TEXT_FORMAT}
-TEXT_COLUMNS = frozenset({"order_id", "payee_account", "return_tracking"})
+TEXT_COLUMNS = frozenset({"order_id", "payee_account", "return_tracking", "tracking_no"})
 """Typed as text so 18–19 digit numbers keep every digit (Excel keeps 15 significant digits)."""
 WIDTHS = {Kind.ORDER_ID: 22, Kind.DATETIME: 17, Kind.TEXT: 14, Kind.MONEY: 11, Kind.INTEGER: 7, Kind.CHOICE: 12}
 WIDE = {"description": 28, "note": 20, "payee_account": 18, "recommended": 26, "check": 60, "deadline": 17}
@@ -172,7 +173,11 @@ def _format_column(sheet: Worksheet, index: int, column: Column, last_row: int) 
 
 def _policy_value(param: PolicyParam) -> object:
     value = getattr(DEFAULT_POLICY, param.key)
-    return value.value if isinstance(value, DamageBasis) else value
+    if isinstance(value, DamageBasis):
+        return value.value
+    if isinstance(value, bool | tuple):
+        return policy_value_text(param.key) or None  # 否; an empty list is a blank cell
+    return value or None
 
 
 def _policy_validation(param: PolicyParam) -> DataValidation | None:
@@ -186,7 +191,9 @@ def _policy_validation(param: PolicyParam) -> DataValidation | None:
     if isinstance(value, time):
         return DataValidation(type="time", operator="between", formula1="0", formula2="0.999305555555556",
                               error="请填写时刻，如 18:00", **common)
-    if isinstance(value, bool | str):
+    if isinstance(value, bool):
+        return DataValidation(type="list", formula1='"是,否"', error="请选择：是 或 否", **common)
+    if isinstance(value, str | tuple):
         return None
     if isinstance(value, int):
         top = MAX_EXCHANGES if param.key == "exchange_limit" else MAX_DAYS
@@ -201,7 +208,7 @@ def _policy_format(value: object) -> str:
         return "hh:mm"
     if isinstance(value, Decimal):
         return "0.00"
-    return TEXT_FORMAT if isinstance(value, str) else "General"
+    return TEXT_FORMAT if isinstance(value, str | tuple | bool) else "General"
 
 
 def _policy_sheet(sheet: Worksheet) -> None:

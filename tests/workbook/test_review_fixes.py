@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from aftersales.cells import parse_money
+from aftersales.columns import BY_KEY, COLUMNS, column_letter
 from aftersales.validate import validate
 from tests.domain import valid_row
 from tests.tools import libreoffice_convert
@@ -20,6 +21,7 @@ from workbook.template import build_register_workbook
 from workbook.xlsx_parts import last_cell_start
 
 NOW = datetime(2026, 11, 21, 18, 30)
+CHECK = column_letter(COLUMNS.index(BY_KEY["check"]))
 
 
 def test_a_formula_that_returned_empty_text_is_a_blank_not_an_error(tmp_path: Path) -> None:
@@ -38,7 +40,7 @@ def test_a_formula_that_returned_empty_text_is_a_blank_not_an_error(tmp_path: Pa
 def test_a_placeholder_dimension_does_not_let_a_stray_value_through(tmp_path: Path,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     book = build_register_workbook([valid_row()])
-    book["登记表"]["AJ1048576"] = "x"
+    book["登记表"][f"{CHECK}1048576"] = "x"  # under 校验, an output column: no case
     path = tmp_path / "stray.xlsx"
     book.save(path)
     patched = tmp_path / "patched.xlsx"
@@ -46,7 +48,7 @@ def test_a_placeholder_dimension_does_not_let_a_stray_value_through(tmp_path: Pa
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<dimension ref="A1:AJ1048576"/>', b'<dimension ref="A1"/>')
+                data = data.replace(f'<dimension ref="A1:{CHECK}1048576"/>'.encode(), b'<dimension ref="A1"/>')
             target.writestr(item, data)
     assert main(["check", str(patched), "--now", "2026-11-21T18:30"]) == 0
     assert "共 1 条售后" in capsys.readouterr().out

@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from aftersales.columns import BY_KEY, COLUMNS, column_letter
 from aftersales.demo import demo_rows
 from tests.domain import valid_row
 from workbook.cli import main
@@ -98,7 +99,8 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(register: Path, capsys: pyt
 def test_a_stray_value_at_row_1048576_is_read_without_allocating_the_rows_between(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     book = build_register_workbook([valid_row()])
-    book["登记表"]["AJ1048576"] = "x"  # under 校验, an output column: no case
+    check = column_letter(COLUMNS.index(BY_KEY["check"]))
+    book["登记表"][f"{check}1048576"] = "x"  # under 校验, an output column: no case
     path = tmp_path / "stray.xlsx"
     book.save(path)
     assert [row for row, _ in read_register(path).raw.rows] == [2]

@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 from openpyxl.styles import PatternFill
 
+from aftersales.columns import COLUMNS, column_letter
 from tests.domain import valid_row
 from workbook.package import open_package
 from workbook.template import build_register_workbook
 from workbook.xlsx_extent import Extent, measure
 from workbook.xlsx_parts import last_cell_start
+
+WIDEST = column_letter(len(COLUMNS) - 1)  # the template's last column (校验)
 
 
 def _saved(tmp_path: Path, name: str, edit: object = None) -> Path:
@@ -52,7 +55,7 @@ def _formatted_tail(sheet: object) -> None:
 
 
 def _stray_below(sheet: object) -> None:
-    sheet["AJ300000"] = "x"  # type: ignore[index]
+    sheet[f"{WIDEST}300000"] = "x"  # type: ignore[index]
 
 
 def _stray_right(sheet: object) -> None:
@@ -61,7 +64,8 @@ def _stray_right(sheet: object) -> None:
 
 @pytest.mark.parametrize(
     ("edit", "rows", "columns"),
-    [(None, 3, 36), (_formatted_tail, 3, 36), (_stray_below, 300000, 36), (_stray_right, 3, 16384)],
+    [(None, 3, len(COLUMNS)), (_formatted_tail, 3, len(COLUMNS)), (_stray_below, 300000, len(COLUMNS)),
+     (_stray_right, 3, 16384)],
     ids=["plain", "formatting-below", "stray-below", "stray-right"],
 )
 def test_the_extent_is_rows_of_values_times_columns(tmp_path: Path, edit: object, rows: int, columns: int) -> None:
