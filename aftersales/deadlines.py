@@ -48,3 +48,21 @@ def within_price_protection(registered_at: datetime, ordered_at: datetime, polic
 
 def calendar_days_since(moment: datetime, now: datetime) -> int:
     return (now.date() - moment.date()).days
+
+
+def is_working_day(day: date, policy: Policy = DEFAULT_POLICY) -> bool:
+    """Monday–Friday, minus 节假日, plus 调休上班日 (SPEC §14.3.9)."""
+    if day in policy.workdays:
+        return True
+    return day.weekday() < 5 and day not in policy.holidays
+
+
+def refund_due(received_at: datetime, policy: Policy = DEFAULT_POLICY) -> datetime:
+    """day_end of the refund_days-th working day after the date goods were received (seed 003:
+    验收合格后3个工作日内退款); 0 days: day_end of that date."""
+    day, counted = received_at.date(), 0
+    while counted < policy.refund_days:
+        day += timedelta(days=1)
+        if is_working_day(day, policy):
+            counted += 1
+    return datetime.combine(day, policy.day_end)

@@ -12,11 +12,12 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 
 from aftersales.columns import BY_KEY
-from aftersales.deadlines import within_price_protection, within_return_window
+from aftersales.deadlines import within_price_protection
 from aftersales.model import Case
 from aftersales.policy import DamageBasis, Policy
 from aftersales.taxonomy import CaseType, Resolution
 from aftersales.trusted import construct
+from aftersales.windows import OUR_SIDE, applied_time, past_window, window_bound
 
 R = Resolution
 ZERO = Decimal("0.00")
@@ -24,7 +25,18 @@ OURS, BUYER = "我方", "客户"
 
 COURIER_DEFAULT_CASES = frozenset({CaseType.DAMAGED, CaseType.LOST, CaseType.FALSE_SIGN, CaseType.NO_TRACKING})
 ZERO_CEILING = frozenset({R.EXPLAIN, R.DECLINE, R.ESCALATE, R.RESHIP, R.EXCHANGE, R.REPAIR})
-FULL_REFUNDS = frozenset({R.RETURN_REFUND, R.REFUND_ONLY, R.INTERCEPT_REFUND})
+MONEY_WITHOUT_GOODS_BACK = frozenset({R.PARTIAL_REFUND, R.REFUND_ONLY})
+EVIDENCE_CASES = frozenset({CaseType.DAMAGED, CaseType.QUALITY})
+NEVER_ARRIVED = frozenset({CaseType.REFUND_BEFORE_SHIP, CaseType.INTERCEPT, CaseType.LOST, CaseType.FALSE_SIGN})
+"""Cases whose goods never reached the buyer: 仅退款 refunds the whole order."""
+PARTIAL_REFUND_ONLY = frozenset({CaseType.DAMAGED, CaseType.WRONG_ITEM, CaseType.QUALITY, CaseType.NOT_AS_DESCRIBED})
+"""Received goods: 仅退款 is a compensation with the partial-refund ceiling (SPEC §14.3.1; 碎 → paid)."""
+ZERO_REFUND_ONLY = frozenset({
+    CaseType.NO_REASON, CaseType.SIZE, CaseType.TRACKING, CaseType.NO_TRACKING, CaseType.COMPLAINT, CaseType.OTHER,
+})
+"""仅退款 has ceiling 0 (no-reason must be return-refund; the others need approval)."""
+OUR_MAKERS = frozenset({OURS, "厂家"})
+"""A size problem that is ours or the maker's: we pay the freight (SPEC §14.3.4)."""
 
 
 class Recommendation(BaseModel):
@@ -86,32 +98,24 @@ _TABLE: dict[str, tuple[Resolution, tuple[Resolution, ...], str, str | None, str
     "no-tracking": (R.EXPLAIN, (), "无物流更新：联系快递核实并向顾客解释说明（售后手册 4.2.5）", None, None),
     "quality-evidence": (R.EXPLAIN, (), "质量问题凭证不足{p.min_evidence_damage}个：先确认是否使用不当并请顾客提供照片（售后手册 4.3.2）", None, None),
     "quality": (R.PARTIAL_REFUND, (R.RETURN_REFUND, R.EXCHANGE), "质量问题：先折扣部分退款，上限{p.quality_discount_max}元，坚持退换则包邮退换（售后处理流程 五）", OURS, None),
-    "size-ours": (R.EXCHANGE, (R.RETURN_REFUND,), "尺码问题责任在我方：换货，运费由我方承担（售后手册 4.3.1）", OURS, None),
-    "size": (R.EXCHANGE, (R.RETURN_REFUND,), "尺码问题：换货，运费由客户承担（售后手册 4.3.1）", BUYER, None),
+    "size-ours": (R.EXCHANGE, (R.RETURN_REFUND,), "尺码问题责任在我方或厂家：换货，运费由我方承担（售后手册 4.3.1）", OURS, None),
+    "size": (R.EXCHANGE, (R.RETURN_REFUND,), "尺码问题：七天内换货，运费由客户承担（售后手册 4.3.1、3.7）", BUYER, None),
+    "size-expired": (R.DECLINE, (), "尺码问题申请时已过七天退换期限（签收次日零时起{p.no_reason_days}天）：委婉拒绝退换（售后手册 3.8）", None, None),
     "not-as-described": (R.PARTIAL_REFUND, (R.RETURN_REFUND,), "与描述不符：补损{p.mismatch_comp_min}–{p.mismatch_comp_max}元，或包邮退货（淘宝客服售后流程）", OURS, None),
-    "no-reason": (R.RETURN_REFUND, (R.EXCHANGE,), "七天无理由在期限内（签收次日零时起{p.no_reason_days}天）：退货退款，退货运费由客户承担（售后手册 3）", BUYER, None),
-    "no-reason-expired": (R.DECLINE, (), "七天无理由已过期：委婉拒绝，订单不允许退换（售后手册 3.8）", None, None),
+    "not-as-described-expired": (R.DECLINE, (R.PARTIAL_REFUND,), "与描述不符申请时已过七天退换期限：委婉拒绝退换，可补损{p.mismatch_comp_min}–{p.mismatch_comp_max}元挽留（售后手册 3.8）", None, None),
+    "no-reason": (R.RETURN_REFUND, (R.EXCHANGE,), "七天无理由在期限内（签收次日零时起{p.no_reason_days}天，按申请时间）：退货退款，退货运费由客户承担（售后手册 3）", BUYER, None),
+    "no-reason-expired": (R.DECLINE, (), "七天无理由申请时已过期（签收次日零时起{p.no_reason_days}天）：委婉拒绝退换，可解释说明或补偿挽留（售后手册 3.8）", None, None),
     "price-protect": (R.REFUND_ONLY, (R.PARTIAL_REFUND,), "下单{p.price_protect_days}天内降价：退差价，上限为涉及金额（售后手册 3.6）", None, None),
     "price-protect-expired": (R.DECLINE, (), "超过保价{p.price_protect_days}天：委婉拒绝（售后手册 3.6）", None, None),
     "complaint": (R.ESCALATE, (), "投诉和疑难问题：立刻上报主管，补偿须主管审批（售后处理流程 六）", None, None),
     "other": (R.ESCALATE, (), "投诉和疑难问题：立刻上报主管，补偿须主管审批（售后处理流程 六）", None, None),
 }
 
-_ROWS: dict[tuple[int, str], tuple[Policy, _Row]] = {}
-
-
 def _row(rule: str, policy: Policy) -> _Row:
-    """The table row of `rule` with its reason filled from `policy` (built once per policy)."""
-    cached = _ROWS.get((id(policy), rule))
-    if cached is not None and cached[0] is policy:
-        return cached[1]
+    """The table row of `rule` with its reason filled from `policy`."""
     resolution, alternatives, reason, payer, ceiling_key = _TABLE[rule]
     text = reason.format(p=policy, basis=_basis_text(policy.damage_minor_basis))
-    row = _Row(resolution, alternatives, rule, text, payer, ceiling_key)
-    if len(_ROWS) > 4096:  # many short-lived policies (tests): start over rather than grow
-        _ROWS.clear()
-    _ROWS[(id(policy), rule)] = (policy, row)
-    return row
+    return _Row(resolution, alternatives, rule, text, payer, ceiling_key)
 
 
 def _shipping(case: Case, policy: Policy) -> Decimal:
@@ -122,8 +126,11 @@ def _same_sku(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
 
 
-def _decide(case: Case, policy: Policy) -> str | _Missing:
-    """The rule of the decision table that matches the case (rows tried top to bottom)."""
+def _decide(case: Case, policy: Policy, evidence: bool = True) -> str | _Missing:
+    """The rule of the decision table that matches the case (rows tried top to bottom).
+
+    evidence=False skips the evidence rows (who pays the freight is decided without them, SPEC §14.3.4).
+    """
     kind = case.case_type
     if kind is None:
         return _Missing(("case_type",))
@@ -144,30 +151,39 @@ def _decide(case: Case, policy: Policy) -> str | _Missing:
             return _Missing(("item_amount",))
         return "wrong-item-valuable" if case.item_amount > _shipping(case, policy) else "wrong-item-cheap"
     if kind is CaseType.DAMAGED:
-        if case.evidence < policy.min_evidence_damage:
+        if evidence and lacks_evidence(case, policy):
             return "damaged-evidence"
         if case.severity is None:
             return _Missing(("severity",))
         return "damaged-minor" if case.severity == "轻微" else "damaged-severe"
     if kind is CaseType.QUALITY:
-        return "quality-evidence" if case.evidence < policy.min_evidence_damage else "quality"
+        return "quality-evidence" if evidence and lacks_evidence(case, policy) else "quality"
     if kind is CaseType.SIZE:
-        return "size-ours" if case.liable_party == OURS else "size"
+        if case.liable_party in OUR_MAKERS:
+            return "size-ours"
+        return "size-expired" if window_bound(case) and past_window(case, policy) else "size"
+    if kind is CaseType.NOT_AS_DESCRIBED:
+        return "not-as-described-expired" if window_bound(case) and past_window(case, policy) else "not-as-described"
     if kind is CaseType.NO_REASON:
-        needed = tuple(k for k in ("registered_at", "signed_at") if getattr(case, k) is None)
-        if needed:
-            return _Missing(needed)
-        assert case.registered_at is not None and case.signed_at is not None
-        inside = within_return_window(case.registered_at, case.signed_at, policy)
-        return "no-reason" if inside else "no-reason-expired"
+        if applied_time(case) is None:
+            return _Missing(("registered_at",))
+        return "no-reason-expired" if past_window(case, policy) else "no-reason"
     if kind is CaseType.PRICE_PROTECT:
-        needed = tuple(k for k in ("registered_at", "ordered_at") if getattr(case, k) is None)
-        if needed:
-            return _Missing(needed)
-        assert case.registered_at is not None and case.ordered_at is not None
-        inside = within_price_protection(case.registered_at, case.ordered_at, policy)
+        applied = applied_time(case)
+        if applied is None or case.ordered_at is None:
+            return _Missing(tuple(k for k in ("registered_at", "ordered_at") if getattr(case, k) is None))
+        inside = within_price_protection(applied, case.ordered_at, policy)
         return "price-protect" if inside else "price-protect-expired"
     return kind.value  # one row for the whole case type
+
+
+def _shattered(case: Case) -> bool:
+    return case.case_type is CaseType.DAMAGED and case.severity == "严重"
+
+
+def lacks_evidence(case: Case, policy: Policy) -> bool:
+    """Damaged or quality case with fewer photos/videos than min_evidence_damage (seed 004 4.2.1)."""
+    return case.case_type in EVIDENCE_CASES and case.evidence < policy.min_evidence_damage
 
 
 def _basis_text(basis: DamageBasis) -> str:
@@ -214,6 +230,18 @@ def _partial_ceiling(case: Case, policy: Policy) -> tuple[Decimal | None, tuple[
     return ZERO, ()  # any other partial refund needs a supervisor's approval
 
 
+def _refund_only_ceiling(case: Case, policy: Policy) -> tuple[Decimal | None, tuple[str, ...]]:
+    """SPEC §14.3.1 (seed 004 客户收到货申请仅退款): the whole order only when the goods never arrived;
+    on received goods 仅退款 is a compensation, capped like a partial refund (碎: 严重破损 → paid)."""
+    if case.case_type in NEVER_ARRIVED:
+        return _field(case, "paid_amount")
+    if case.case_type in PARTIAL_REFUND_ONLY:
+        return _partial_ceiling(case, policy)  # 严重破损 (碎): paid
+    if case.case_type in ZERO_REFUND_ONLY:
+        return ZERO, ()
+    return _field(case, "item_amount")  # short, price-protect: the amount concerned
+
+
 def amount_ceiling(case: Case, resolution: Resolution, policy: Policy) -> tuple[Decimal | None, tuple[str, ...]]:
     """Ceiling of `amount` when `resolution` is given, before the cap at paid; and missing inputs."""
     if case.case_type is None:
@@ -222,10 +250,15 @@ def amount_ceiling(case: Case, resolution: Resolution, policy: Policy) -> tuple[
         return ZERO, ()
     if resolution is R.GIFT:
         return _field(case, "item_amount")
+    if resolution in MONEY_WITHOUT_GOODS_BACK and case.case_type in EVIDENCE_CASES:
+        if "evidence_count" in case.invalid:
+            return None, ("evidence_count",)  # unusable 凭证数 (reported on its cell): no ceiling on a guess
+        if lacks_evidence(case, policy):
+            return ZERO, ()  # SPEC §14.3.2: evidence before money when the goods stay with the buyer
     if resolution is R.PARTIAL_REFUND:
         return _partial_ceiling(case, policy)
-    if resolution is R.REFUND_ONLY and case.case_type in (CaseType.SHORT, CaseType.PRICE_PROTECT):
-        return _field(case, "item_amount")
+    if resolution is R.REFUND_ONLY:
+        return _refund_only_ceiling(case, policy)
     return _field(case, "paid_amount")
 
 
@@ -236,6 +269,36 @@ def is_courier_claim(case: Case) -> bool:
     return case.case_type in COURIER_DEFAULT_CASES and case.liable_party in (None, "待定")
 
 
+def freight_payer(case: Case, policy: Policy, row: _Row | None = None) -> str | None:
+    """Who pays the return freight (SPEC §14.3.4): under the chosen resolution, the first row of the case
+    type (evidence rows skipped) offering it; no such row: 我方 when the fault is on our side, else 客户.
+    With nothing chosen, the recommended row's payer."""
+    chosen = case.resolution
+    if chosen is None:
+        return row.freight_payer if row is not None else None
+    decision = _decide(case, policy, evidence=False)
+    if not isinstance(decision, _Missing):
+        resolution, alternatives, _reason, payer, _key = _TABLE[decision]
+        if chosen is resolution or chosen in alternatives:
+            return payer
+    return OURS if case.liable_party in OUR_SIDE else BUYER
+
+
+def is_insured(case: Case) -> bool:
+    """运费险 = 是: the insurer pays the return freight (seed 004 换货流程)."""
+    return case.freight_insured == "是"
+
+
+def _freight_ceiling(case: Case, policy: Policy, payer: str | None, decided: bool) -> Decimal | None:
+    if case.case_type is None:
+        return None
+    if is_insured(case):
+        return ZERO
+    if payer == OURS or is_courier_claim(case):
+        return policy.freight_refund_max  # what a buyer really advances (到付), not the shop's own rate
+    return ZERO if decided else None
+
+
 def _cap(value: Decimal | None, paid: Decimal | None) -> Decimal | None:
     if value is None:
         return None
@@ -244,19 +307,35 @@ def _cap(value: Decimal | None, paid: Decimal | None) -> Decimal | None:
     return value
 
 
+def _notes(case: Case, policy: Policy, ceiling: Decimal | None) -> list[str]:
+    """Why the chosen resolution's ceilings are what they are, where a rule of revision 2 decided it."""
+    notes: list[str] = []
+    chosen, kind = case.resolution, case.case_type
+    if window_bound(case) and case.signed_at is None:
+        notes.append("签收时间为空，按仍在七天退换期限内推荐，退换前请补上签收时间")
+    if chosen in MONEY_WITHOUT_GOODS_BACK and lacks_evidence(case, policy):
+        notes.append(f"凭证不足{policy.min_evidence_damage}个，补齐照片前不退钱（售后手册 4.2.1）")
+    elif chosen is R.REFUND_ONLY and kind in ZERO_REFUND_ONLY:
+        notes.append("这类售后仅退款上限为 0：须退货退款，或经主管审批（售后手册 客户收到货申请仅退款）")
+    elif chosen is R.REFUND_ONLY and kind in PARTIAL_REFUND_ONLY and not _shattered(case):
+        notes.append("已收到货的仅退款是补偿，上限同部分退款，全额退款须退货退款（售后手册 客户收到货申请仅退款）")
+    if is_insured(case):
+        notes.append("有运费险，寄回运费由保险公司承担，不退运费（售后手册 换货流程）")
+    return notes
+
+
 def recommended_resolution(case: Case, policy: Policy) -> tuple[Resolution | None, tuple[Resolution, ...]]:
     """Only the recommended resolution and its alternatives (what 推荐方案 shows), without ceilings."""
     decision = _decide(case, policy)
     if isinstance(decision, _Missing):
         return None, ()
-    row = _row(decision, policy)
-    return row.resolution, row.alternatives
+    resolution, alternatives, _reason, _payer, _key = _TABLE[decision]
+    return resolution, alternatives
 
 
 def recommend(case: Case, policy: Policy) -> Recommendation:
     """The recommended resolution, its alternatives, and the ceilings for the chosen (or recommended) one."""
     decision = _decide(case, policy)
-    courier = is_courier_claim(case)
     missing: list[str] = []
     row: _Row | None = None
     if isinstance(decision, _Missing):
@@ -273,21 +352,13 @@ def recommend(case: Case, policy: Policy) -> Recommendation:
             ceiling, needs = amount_ceiling(case, target, policy)
         missing.extend(k for k in needs if k not in missing)
 
-    freight_ceiling: Decimal | None
-    if case.case_type is None:
-        freight_ceiling = None
-    elif courier or (row is not None and row.freight_payer == OURS):
-        freight_ceiling = _shipping(case, policy)
-    elif row is not None:
-        freight_ceiling = ZERO
-    else:
-        freight_ceiling = None
-
+    payer = freight_payer(case, policy, row)
+    freight_ceiling = _freight_ceiling(case, policy, payer, row is not None or case.resolution is not None)
     if row is None:
         labels = "、".join(BY_KEY[k].header for k in missing)
         reason = f"缺少{labels}，无法推荐方案：请先补上"
     else:
-        reason = row.reason
+        reason = "；".join([row.reason, *_notes(case, policy, ceiling)])
     return construct(  # every field typed by the table and the parsers: no validation per case
         Recommendation,
         {
@@ -295,8 +366,8 @@ def recommend(case: Case, policy: Policy) -> Recommendation:
             "alternatives": row.alternatives if row else (),
             "ceiling": _cap(ceiling, case.paid_amount),
             "freight_ceiling": _cap(freight_ceiling, case.paid_amount),
-            "freight_payer": row.freight_payer if row else None,
-            "courier_claim": courier,
+            "freight_payer": payer,
+            "courier_claim": is_courier_claim(case),
             "missing": tuple(missing),
             "rule": row.rule if row else "missing-input",
             "reason": reason,

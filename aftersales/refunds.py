@@ -6,7 +6,7 @@ on the day; reconciled.
   intercepted: status 待退款 / 已完成), not held, 付款时间 blank, and not in the workbook's ledger —
   whatever day 方案时间 falls on.
 - **Held** (待处理, with the reason): every error of the case but the clock ones (which are why
-  finance must pay now), a sheet-level error of the register, 已关闭, a 付款时间 in the future, no
+  finance must pay now), return-qty-mismatch, a sheet-level error of the register, 已关闭, a 付款时间 in the future, no
   售后单号, goods not back yet, and cases that look like a ledger line paid under another 售后单号.
 - **Paid** (已付): cases whose 付款时间 falls on the report date, for reconciliation.
 """
@@ -34,6 +34,8 @@ PAY_AT_ONCE = frozenset({R.PARTIAL_REFUND, R.REFUND_ONLY})
 READY_STATUSES = frozenset({"待退款", "已完成"})
 CLOCK_CODES = frozenset({"solution-overdue", "cashback-unpaid"})
 """Errors that never hold a payment: they say it is late (SPEC §14.5)."""
+HOLDING_WARNINGS = frozenset({"return-qty-mismatch"})
+"""Warnings that hold a payment until fixed or validly approved (SPEC §14.3)."""
 
 
 class RefundRow(BaseModel):
@@ -177,7 +179,7 @@ def hold_reasons(case: Case, issues: Iterable[Issue], now: datetime, sheet_error
         # Without a number the ledger cannot tell it was paid: it would be paid again next batch.
         reasons.append("没有售后单号：先按「校验」编号（或填写售后单号）再付")
     for issue in issues:
-        if issue.severity is Severity.ERROR and issue.code not in CLOCK_CODES:
+        if issue.code in HOLDING_WARNINGS or (issue.severity is Severity.ERROR and issue.code not in CLOCK_CODES):
             reasons.append(f"[{issue.code}] {issue.message}")
     if case.status == "已关闭":
         reasons.append("状态为已关闭：已关闭的售后不付款")

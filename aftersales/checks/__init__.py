@@ -14,7 +14,6 @@ from aftersales.checks.across import (
     check_order_refunds,
 )
 from aftersales.checks.cases import (
-    check_amounts,
     check_case_id,
     check_dates,
     check_evidence,
@@ -25,6 +24,14 @@ from aftersales.checks.cases import (
 )
 from aftersales.checks.clock import check_cashback_paid, check_solution_deadline, check_stale_follow_ups
 from aftersales.checks.context import Check, CheckContext
+from aftersales.checks.money import (
+    check_amounts,
+    check_approval,
+    check_channel,
+    check_freight_insured,
+    check_minimum_offer,
+)
+from aftersales.checks.returns import check_goods_received, check_received_qty
 
 BASIC: tuple[Check, ...] = (
     check_required,
@@ -35,6 +42,12 @@ BASIC: tuple[Check, ...] = (
     check_evidence,
     check_windows,
     check_payment_details,
+    check_approval,
+    check_freight_insured,
+    check_channel,
+    check_minimum_offer,
+    check_received_qty,
+    check_goods_received,
 )
 """Rules of one case, always run."""
 

@@ -55,32 +55,43 @@ def check_order_refunds(cases: Sequence[Case], ctx: CheckContext) -> Iterator[Is
                 )
 
 
+def item_key(case: Case) -> str | None:
+    """The item of a case (货号 as people read it), for per-item limits; blank 货号 is one item."""
+    return "".join(case.sku.casefold().split()) if case.sku else None
+
+
+def _item_text(case: Case) -> str:
+    return f" 货号 {case.sku}" if case.sku else ""
+
+
 def check_exchange_limit(cases: Sequence[Case], ctx: CheckContext) -> Iterator[Issue]:
-    """exchange-limit: more exchanges on one order than the policy allows (seed 004: 换货服务提供1次)."""
+    """exchange-limit: more exchanges of one item of an order than the policy allows (seed 004:
+    换货服务提供1次; SPEC §14.3.6: two different items of one order may each be exchanged once)."""
     limit = ctx.policy.exchange_limit
     exchanges = [c for c in cases if c.resolution is Resolution.EXCHANGE]
-    grouped: dict[str, list[Case]] = defaultdict(list)
+    grouped: dict[tuple[str, str | None], list[Case]] = defaultdict(list)
     for case in exchanges:
         order = order_key(case)
         if order is not None:
-            grouped[order].append(case)
+            grouped[(order, item_key(case))].append(case)
     for group in grouped.values():
         if len(group) > limit:
             rows = sorted(c.row for c in group)
             for case in group:
                 yield ctx.issue(
                     "exchange-limit", case, "resolution",
-                    order_id=case.order_id or "", count=str(len(group)), limit=str(limit),
+                    order_id=case.order_id or "", item=_item_text(case), count=str(len(group)), limit=str(limit),
                     others=others(rows, case.row) or "无",
                 )
 
 
 def check_duplicate_cases(cases: Sequence[Case], ctx: CheckContext) -> Iterator[Issue]:
-    """duplicate-case: the same order and case type registered twice while both are open."""
+    """duplicate-case: the same order, case type and item registered twice while both are open."""
     open_cases = [c for c in cases if c.is_open]
+
     def key(case: Case) -> Hashable | None:
         order = order_key(case)
-        return (order, case.case_type) if order and case.case_type else None
+        return (order, case.case_type, item_key(case)) if order and case.case_type else None
 
     for group in _groups(open_cases, key):
         rows = sorted(c.row for c in group)
@@ -88,7 +99,8 @@ def check_duplicate_cases(cases: Sequence[Case], ctx: CheckContext) -> Iterator[
             assert case.case_type is not None
             yield ctx.issue(
                 "duplicate-case", case, "case_type",
-                order_id=case.order_id or "", case_type=case_type_label(case.case_type), others=others(rows, case.row),
+                order_id=case.order_id or "", item=_item_text(case), case_type=case_type_label(case.case_type),
+                others=others(rows, case.row),
             )
 
 

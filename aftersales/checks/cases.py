@@ -1,4 +1,4 @@
-"""Checks of one case at a time (SPEC §3.3, §6): required inputs, amounts, eligibility, dates."""
+"""Checks of one case at a time (SPEC §3.3, §6): required inputs, eligibility, dates, payment details."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from types import MappingProxyType
 
+from aftersales.approval import is_approved
 from aftersales.checks.context import CheckContext, per_case, value_text
 from aftersales.columns import BY_KEY, INPUT_COLUMNS, REQUIRED_HEADERS, Kind
 from aftersales.deadlines import price_protect_end, return_window_end, within_price_protection
@@ -19,6 +20,7 @@ from aftersales.taxonomy import (
     case_type_label,
     resolution_label,
 )
+from aftersales.windows import WINDOW_RESOLUTIONS, applied_time, past_window, window_bound, window_needs_signed_at
 
 ALWAYS = "每条售后都要填"
 
@@ -33,6 +35,7 @@ def required_fields(case: Case, ctx: CheckContext) -> Mapping[str, str]:
         rec.resolution if rec else None,
         rec.missing if rec else (),
         bool(case.freight_refund),
+        window_needs_signed_at(case),
     )
 
 
@@ -63,6 +66,7 @@ def _required(
     recommended: Resolution | None,
     missing: tuple[str, ...],
     freight: bool,
+    window: bool,
 ) -> Mapping[str, str]:
     """What required_fields depends on, so each combination is worked out once (read-only result)."""
     needed = {column.key: ALWAYS for column in REQUIRED_HEADERS}
@@ -78,11 +82,11 @@ def _required(
             needed["item_amount"] = because
         if kind in (CaseType.DAMAGED, CaseType.QUALITY):
             needed["severity"] = because
-        if kind is CaseType.NO_REASON:
-            needed["signed_at"] = because
         if kind is CaseType.PRICE_PROTECT:
             needed["ordered_at"] = because
             needed["item_amount"] = because
+    if window and chosen is not None:
+        needed["signed_at"] = f"「{resolution_label(chosen)}」要核对七天退换期限（签收次日零时起算），需要签收时间"
     for moving in (chosen, recommended):
         if moving in MONEY_RESOLUTIONS:
             assert moving is not None
@@ -136,27 +140,6 @@ def check_resolution_dates(case: Case, ctx: CheckContext) -> Iterator[Issue]:
         yield ctx.issue("resolved-at-missing", case, "resolved_at", resolution=resolution_label(case.resolution))
 
 
-@per_case
-def check_amounts(case: Case, ctx: CheckContext) -> Iterator[Issue]:
-    """amount-exceeds-paid and over-ceiling (amount and freight refund)."""
-    rec = ctx.recommendation(case)
-    paid = case.paid_amount
-    exceeds_paid = (
-        case.amount is not None and paid is not None and case.amount > paid and case.resolution is not Resolution.GIFT
-    )
-    if exceeds_paid:
-        yield ctx.issue("amount-exceeds-paid", case, "amount", paid=value_text(paid) or "")
-    if rec is None or case.approved_by:
-        return
-    target = case.resolution or rec.resolution
-    if case.amount is not None and rec.ceiling is not None and case.amount > rec.ceiling:
-        what = f"「{resolution_label(target)}」的补偿" if target else "补偿"
-        yield ctx.issue("over-ceiling", case, "amount", what=what, ceiling=value_text(rec.ceiling) or "")
-    freight = case.freight_refund
-    if freight is not None and rec.freight_ceiling is not None and freight > rec.freight_ceiling:
-        yield ctx.issue("over-ceiling", case, "freight_refund", what="退运费", ceiling=value_text(rec.freight_ceiling) or "")
-
-
 _DAMAGE_EVIDENCE = frozenset({CaseType.DAMAGED, CaseType.QUALITY})
 _OTHER_EVIDENCE = frozenset({CaseType.SHORT, CaseType.WRONG_ITEM, CaseType.SIZE})
 
@@ -179,36 +162,44 @@ def check_evidence(case: Case, ctx: CheckContext) -> Iterator[Issue]:
         )
 
 
+def _applied_text(case: Case) -> str:
+    """When the buyer applied, for a message: 申请 … (or 登记 … when 申请时间 is blank)."""
+    if case.applied_at is not None:
+        return f"申请 {value_text(case.applied_at)}"
+    return f"登记 {value_text(case.registered_at) or '空'}"
+
+
 @per_case
 def check_windows(case: Case, ctx: CheckContext) -> Iterator[Issue]:
     """outside-return-window, price-protect-expired, price-protect-unconfirmed, refund-type-mismatch."""
     policy = ctx.policy
     offered = case.resolution is not None and case.resolution is not Resolution.DECLINE
+    if case.resolution in WINDOW_RESOLUTIONS and window_bound(case) and past_window(case, policy):
+        assert case.signed_at is not None and case.resolution is not None
+        yield ctx.issue(
+            "outside-return-window", case, "resolution",
+            case_type=case_type_label(case.case_type) if case.case_type else "",
+            signed=value_text(case.signed_at) or "", window_end=value_text(return_window_end(case.signed_at, policy)) or "",
+            applied=_applied_text(case), resolution=resolution_label(case.resolution),
+        )
     if case.case_type is CaseType.NO_REASON:
-        if offered and case.registered_at and case.signed_at:
-            end = return_window_end(case.signed_at, policy)
-            if case.registered_at >= end:
-                yield ctx.issue(
-                    "outside-return-window", case, "resolution",
-                    signed=value_text(case.signed_at) or "", window_end=value_text(end) or "",
-                    registered=value_text(case.registered_at) or "",
-                )
         signed = case.order_stage == "已签收" or (case.order_stage is None and case.signed_at is not None)
         if signed and case.resolution is Resolution.REFUND_ONLY:
             yield ctx.issue("refund-type-mismatch", case, "resolution")
     if case.case_type is CaseType.PRICE_PROTECT:
+        applied = applied_time(case)
         expired = (
             offered
-            and case.registered_at is not None
+            and applied is not None
             and case.ordered_at is not None
-            and not within_price_protection(case.registered_at, case.ordered_at, policy)
+            and not within_price_protection(applied, case.ordered_at, policy)
         )
         if expired:
             assert case.ordered_at is not None
             yield ctx.issue(
                 "price-protect-expired", case, "resolution",
                 ordered=value_text(case.ordered_at) or "", days=str(policy.price_protect_days),
-                registered=value_text(case.registered_at) or "",
+                applied=_applied_text(case),
                 last_day=price_protect_end(case.ordered_at, policy).isoformat(),
             )
         if case.order_stage != "已签收" and "order_stage" not in case.invalid:
@@ -227,5 +218,8 @@ def check_payment_details(case: Case, ctx: CheckContext) -> Iterator[Issue]:
     if case.status == "已关闭" and case.resolution in MONEY_RESOLUTIONS and unpaid:
         assert case.resolution is not None
         yield ctx.issue("closed-with-money", case, "status", resolution=resolution_label(case.resolution))
-    if case.case_type in (CaseType.COMPLAINT, CaseType.OTHER) and case.resolution and not case.approved_by:
-        yield ctx.issue("escalation-missing", case, "approved_by", case_type=case_type_label(case.case_type))
+    kind = case.case_type
+    escalated = kind is CaseType.COMPLAINT or kind is CaseType.OTHER
+    if escalated and case.resolution and not is_approved(case, ctx.policy):  # an invalid approval is none
+        assert kind is not None
+        yield ctx.issue("escalation-missing", case, "approved_by", case_type=case_type_label(kind))

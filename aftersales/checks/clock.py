@@ -1,11 +1,11 @@
-"""Checks that depend on `now` (SPEC §5): overdue solutions, unpaid cashback, stale follow-ups."""
+"""Checks that depend on `now` (SPEC §5, §14.3.9): overdue solutions, unpaid cashback, stale follow-ups."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from aftersales.checks.context import CheckContext, per_case, value_text
-from aftersales.deadlines import calendar_days_since, cashback_deadline, solution_deadline
+from aftersales.deadlines import calendar_days_since, cashback_deadline, refund_due, solution_deadline
 from aftersales.issues import Issue
 from aftersales.model import Case
 from aftersales.policy import Policy
@@ -60,16 +60,37 @@ def check_cashback_paid(case: Case, ctx: CheckContext) -> Iterator[Issue]:
         )
 
 
-_FOLLOW_UP_STATUSES = frozenset({"待寄回", "待退款"})
-
-
 @per_case
 def check_stale_follow_ups(case: Case, ctx: CheckContext) -> Iterator[Issue]:
-    """return-stale (待寄回) and refund-stale (待退款), counted in calendar days from resolved_at."""
-    if case.resolved_at is None or case.status not in _FOLLOW_UP_STATUSES:
-        return
-    days = calendar_days_since(case.resolved_at, ctx.now)
-    if case.status == "待寄回" and days > ctx.policy.stale_return_days:
-        yield ctx.issue("return-stale", case, "status", days=str(days), limit=str(ctx.policy.stale_return_days))
-    if case.status == "待退款" and days > ctx.policy.refund_days:
-        yield ctx.issue("refund-stale", case, "status", days=str(days), limit=str(ctx.policy.refund_days))
+    """return-stale (待寄回, calendar days) and refund-stale (the refund clock, SPEC §14.3.9)."""
+    if case.resolved_at is not None and case.status == "待寄回":
+        days = calendar_days_since(case.resolved_at, ctx.now)
+        if days > ctx.policy.stale_return_days:
+            yield ctx.issue("return-stale", case, "status", days=str(days), limit=str(ctx.policy.stale_return_days))
+    late = _refund_late(case, ctx)
+    if late:
+        yield ctx.issue("refund-stale", case, "status", overdue=late)
+
+
+def _refund_late(case: Case, ctx: CheckContext) -> str | None:
+    """Why the refund is late, or None. A return-refund is due by day_end of the refund_days-th working
+    day after 收货时间 (after 方案时间 without that column); other refunds at 待退款 within refund_days
+    calendar days of 方案时间."""
+    if case.paid_at is not None or "paid_at" in case.invalid or case.status == "已关闭":
+        return None
+    days = ctx.policy.refund_days
+    if case.resolution is Resolution.RETURN_REFUND:
+        if "goods_received_at" in ctx.present:
+            start, what = case.goods_received_at, "收货验收"
+        else:
+            start, what = (case.resolved_at, "给方案") if case.status == "待退款" else (None, "")
+        if start is None:
+            return None
+        due = refund_due(start, ctx.policy)
+        if ctx.now <= due:
+            return None
+        return f"退货退款 {value_text(start)} {what}，应在 {days} 个工作日内（{value_text(due)} 前）退款，已超时"
+    if case.resolved_at is None or case.status != "待退款":
+        return None
+    elapsed = calendar_days_since(case.resolved_at, ctx.now)
+    return f"待退款已 {elapsed} 天（超过 {days} 天）" if elapsed > days else None

@@ -147,10 +147,16 @@ def test_refund_to_original_channel_is_not_cashback():
     [("待寄回", 7, None), ("待寄回", 8, "return-stale"), ("待退款", 3, None), ("待退款", 4, "refund-stale")],
 )
 def test_stale_follow_ups_count_calendar_days(status, days, code):  # type: ignore[no-untyped-def]
+    # 待寄回 of a return, 待退款 of an interception: calendar days from 方案时间 (a return-refund's refund
+    # clock counts working days from 收货时间 since SPEC §14.3.9: tests/aftersales/test_rules_revision_2.py).
     resolved = datetime(2026, 11, 10, 17, 0)
-    row = valid_row(case_type="运输破损", severity="严重", resolution="退货退款", amount=None, refund_channel="原路退款",
-                    status=status, resolved_at=resolved, paid_at=None, registered_at=resolved - MINUTE,
-                    signed_at=datetime(2026, 11, 9))
+    if status == "待寄回":
+        kind = {"case_type": "运输破损", "severity": "严重", "resolution": "退货退款", "signed_at": datetime(2026, 11, 9)}
+    else:
+        kind = {"case_type": "已发货仅退款", "severity": None, "resolution": "拦截退款", "signed_at": None,
+                "order_stage": "已发货未签收"}
+    row = valid_row(**kind, amount=None, refund_channel="原路退款", payee_account=None,
+                    status=status, resolved_at=resolved, paid_at=None, registered_at=resolved - MINUTE)
     now = datetime.combine(resolved.date() + timedelta(days=days), time(9, 0))
     stale = [c for c in codes(run([row], now=now)) if c.endswith("-stale")]
     assert stale == ([code] if code else [])

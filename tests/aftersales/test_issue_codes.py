@@ -27,7 +27,7 @@ from aftersales.issues import CATALOGUE, Issue
 from aftersales.ledger import Ledger, read_ledger
 from aftersales.locate import other_register_sheets, other_sheets_issue
 from aftersales.model import RawRegister
-from aftersales.policy import PARAMS, parse_policy, policy_value_text
+from aftersales.policy import DEFAULT_POLICY, PARAMS, Policy, parse_policy, policy_value_text
 from aftersales.refunds import refund_sheet
 from aftersales.sheets import REFUND_HEADERS, REFUND_SHEET, VOUCHER_HEADERS
 from aftersales.validate import validate
@@ -109,19 +109,24 @@ GOLDEN: dict[str, str | tuple[str, ...]] = {
     "over-ceiling":
         "金额 25.00 超过「部分退款」的补偿上限 20.00：请改到上限以内，或经主管同意后填写「审批人」。",
     "over-ceiling/freight":
-        "退运费 15.00 超过退运费上限 10.00：请改到上限以内，或经主管同意后填写「审批人」。",
+        "退运费 25.00 超过退运费上限 20.00：请改到上限以内，或经主管同意后填写「审批人」。",
+    "over-ceiling/invalid-approval":
+        "金额 25.00 超过「部分退款」的补偿上限 20.00：请改到上限以内，或经主管同意后填写「审批人」。",
     "evidence-insufficient":
         "凭证数 2，运输破损至少需要 3 个：请让买家补充照片或视频后再定方案。",
     "outside-return-window":
-        "七天无理由已过期（签收 2026-11-10 15:00，期限到 2026-11-18 00:00，登记 2026-11-21 10:00）："
-        "只能「婉拒」，请修改处理方案。",
+        "七天无理由申请时已过七天退换期限（签收 2026-11-10 15:00，期限到 2026-11-18 00:00，登记 2026-11-21 10:00）："
+        "不能「退货退款」，请改为「婉拒」；可以解释说明，或给补偿（部分退款）挽留。",
+    "outside-return-window/size":
+        "尺码问题申请时已过七天退换期限（签收 2026-11-10 15:00，期限到 2026-11-18 00:00，申请 2026-11-18 00:00）："
+        "不能「换货」，请改为「婉拒」；可以解释说明，或给补偿（部分退款）挽留。",
     "price-protect-expired":
         "保价已过期（下单 2026-11-01 09:00，保价 7 天到 2026-11-08 为止，登记 2026-11-21 10:00）：只能「婉拒」，请修改处理方案。",
     "price-protect-unconfirmed":
         "保价退差价的前提是买家已确认收货，订单节点为「已发货未签收」：请确认买家已签收后再退差价。",
     "exchange-limit": (
-        "订单 123456789012345678 换货 2 次，超过上限 1 次（同见第 3 行）：只能保留 1 次换货，其余请改为退货退款等其他方案。",
-        "订单 123456789012345678 换货 2 次，超过上限 1 次（同见第 2 行）：只能保留 1 次换货，其余请改为退货退款等其他方案。",
+        "订单 123456789012345678 货号 YF-1001-黑-M 换货 2 次，超过上限 1 次（同见第 3 行）：同一商品只能换货 1 次，其余请改为退货退款等其他方案。",
+        "订单 123456789012345678 货号 YF-1001-黑-M 换货 2 次，超过上限 1 次（同见第 2 行）：同一商品只能换货 1 次，其余请改为退货退款等其他方案。",
     ),
     "refund-type-mismatch":
         "已签收订单的七天无理由不能「仅退款」：请改为「退货退款」，买家先退回商品。",
@@ -143,12 +148,12 @@ GOLDEN: dict[str, str | tuple[str, ...]] = {
     "amount-changed-after-export":
         "这条售后已在 FK20261121-01 导出（合计 12.00），现在合计为 15.00：不会再次付款。请财务核对：多退了要追回，少退了请按差额另行处理。",
     "escalation-missing":
-        "投诉维权已处理但没有审批人：疑难和投诉须立刻上报主管，请填写审批人。",
+        "投诉维权已处理但没有有效的审批人：疑难和投诉须立刻上报主管，请填写审批人。",
     "completed-unpaid":
         "状态为已完成，但「部分退款」还没有付款时间：请填写付款时间，或改回待退款。",
     "duplicate-case": (
-        "订单 123456789012345678 已有未结束的运输破损售后（同见第 3 行）：请合并为一条，或关闭重复的一条。",
-        "订单 123456789012345678 已有未结束的运输破损售后（同见第 2 行）：请合并为一条，或关闭重复的一条。",
+        "订单 123456789012345678 货号 YF-1001-黑-M 已有未结束的运输破损售后（同见第 3 行）：请合并为一条，或关闭重复的一条。",
+        "订单 123456789012345678 货号 YF-1001-黑-M 已有未结束的运输破损售后（同见第 2 行）：请合并为一条，或关闭重复的一条。",
     ),
     "buyer-multiple-agents": (
         "买家「tb_buyer1」由多位客服处理（小李、小王，同见第 3 行）：一个买家只对应一个客服，请统一客服。",
@@ -163,7 +168,29 @@ GOLDEN: dict[str, str | tuple[str, ...]] = {
     "return-stale":
         "待寄回已 11 天（超过 7 天）：请联系买家寄回，或关闭这条售后。",
     "refund-stale":
+        "退货退款 2026-11-17 10:00 收货验收，应在 3 个工作日内（2026-11-20 18:00 前）退款，已超时：请尽快退款并填写付款时间。",
+    "refund-stale/calendar":
         "待退款已 4 天（超过 3 天）：请尽快退款并填写付款时间。",
+    "self-approval":
+        "审批人「小王」就是本条的客服，自己不能审批自己：请由主管审批后填写主管的名字。",
+    "self-approval/needed":
+        "审批人「小王」就是本条的客服，自己不能审批自己（本条金额超过补偿上限，要有效审批）：请由主管审批后填写主管的名字。",
+    "approver-unknown":
+        "审批人「李四」不在政策「审批人名单」（张主管、老周）里：请由名单上的人审批，或请组长把此人加进名单。",
+    "approver-unknown/needed":
+        "审批人「李四」不在政策「审批人名单」（张主管、老周）里（本条实收数量与数量不符，要有效审批）："
+        "请由名单上的人审批，或请组长把此人加进名单。",
+    "freight-refund-insured":
+        "本单有运费险，寄回运费由保险公司赔给买家：退运费 5.00 请清空或改为 0（售后手册 换货流程）。",
+    "cashback-channel":
+        "「退货退款」的退款用了支付宝返现：退款应通过平台原路退回（与买家原支付方式一致），订单无法申请退款时才返现；"
+        "请改为原路退款，或在备注写明原因。",
+    "below-minimum-offer":
+        "与描述不符的补损 3.00 低于政策下限 5.00：补损一般在 5.00–15.00 元之间，请提高金额，或改用其他方案。",
+    "goods-received-missing":
+        "「退货退款」状态为已完成，但收货时间为空：请填写退回商品验收合格的时间，退款时限从它算起。",
+    "return-qty-mismatch":
+        "实收数量 1 与数量 2 不符：请按少货错货流程核实（售后处理流程 七）；数量核对一致或经主管审批前，退款表不付这条。",
     "policy-invalid":
         "政策「下班时间」无法使用（值「25:99」须为时刻，如 18:00）：本次按默认值 18:00 运行，请改正。",
     "policy-invalid/days":
@@ -270,10 +297,26 @@ def _required_check_crashes(monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue]:
     return run([valid_row()]).issues
 
 
-NO_REASON = {"case_type": "七天无理由", "resolution": "退货退款", "amount": D("100.00"), "refund_channel": "原路退款"}
+RECEIVED = datetime(2026, 11, 21, 10, 45)
+"""收货时间 of returned goods (before the valid row's payment at 11:00)."""
+NO_REASON = {"case_type": "七天无理由", "resolution": "退货退款", "amount": D("100.00"), "refund_channel": "原路退款",
+             "goods_received_at": RECEIVED}
 PRICE_PROTECT = {"case_type": "保价退差价", "item_amount": D("5.00"), "resolution": "仅退款", "amount": D("5.00")}
 RETURNED = {"severity": "严重", "resolution": "退货退款", "amount": D("100.00"), "refund_channel": "原路退款",
             "payee_account": None, "paid_at": None}
+RETURNED_AND_PAID = {**RETURNED, "goods_received_at": RECEIVED, "paid_at": datetime(2026, 11, 21, 11, 0)}
+EXCHANGED = {**NO_MONEY, "resolution": "换货", "goods_received_at": RECEIVED}
+APPROVERS = DEFAULT_POLICY.model_copy(update={"approvers": ("张主管", "老周")})
+
+
+def only(code: str, rows: list[dict[str, object]], companion: str, policy: Policy = DEFAULT_POLICY) -> Make:
+    """The issues `code` of a register that also (and rightly) raises `companion` on the same row."""
+    def make(_monkeypatch: pytest.MonkeyPatch) -> Sequence[Issue]:
+        report = run(rows, policy=policy)
+        assert companion in codes(report)
+        return found(report, code)
+
+    return make
 SECOND = "SH20261121-002"
 
 REPROS: dict[str, Repro] = {
@@ -306,19 +349,29 @@ REPROS: dict[str, Repro] = {
          valid_row(case_id=SECOND, amount=D("60.00"), approved_by="张主管")],
         "amount", "金额", ("60.00", "60.00")),
     "over-ceiling": reg([valid_row(amount=D("25.00"))], "amount", "金额", "25.00"),
-    "over-ceiling/freight": reg([valid_row(freight_refund=D("15.00"), return_tracking="SF1234567890")],
-                                "freight_refund", "退运费", "15.00"),
-    "evidence-insufficient": reg([valid_row(evidence_count=2)], "evidence_count", "凭证数", "2", "warning"),
+    "over-ceiling/freight": reg([valid_row(freight_refund=D("25.00"), return_tracking="SF1234567890")],
+                                "freight_refund", "退运费", "25.00"),
+    # 审批人 is the agent: an invalid approval counts as none (SPEC §14.3.3).
+    "over-ceiling/invalid-approval": Repro(only("over-ceiling", [valid_row(amount=D("25.00"), approved_by="小王")],
+                                                "self-approval"), "error", (2,), letter("amount"), "金额", ("25.00",)),
+    # Explained, not paid: below the evidence minimum a partial refund's ceiling is 0 (SPEC §14.3.2).
+    "evidence-insufficient": reg([valid_row(**NO_MONEY, evidence_count=2, resolution="解释说明")], "evidence_count", "凭证数", "2", "warning"),
     "outside-return-window": reg([valid_row(**NO_REASON, signed_at=datetime(2026, 11, 10, 15, 0))],
                                  "resolution", "处理方案", "退货退款"),
+    # Applied exactly at the window end (申请时间 wins over 登记时间); the buyer's own size problem.
+    "outside-return-window/size": reg(
+        [valid_row(**EXCHANGED, case_type="尺码问题", liable_party="客户", severity=None,
+                   signed_at=datetime(2026, 11, 10, 15, 0), applied_at=datetime(2026, 11, 18, 0, 0))],
+        "resolution", "处理方案", "换货"),
     "price-protect-expired": reg([valid_row(**PRICE_PROTECT, ordered_at=datetime(2026, 11, 1, 9, 0))],
                                  "resolution", "处理方案", "仅退款"),
     "price-protect-unconfirmed": reg([valid_row(**PRICE_PROTECT, order_stage="已发货未签收", signed_at=None)],
                                      "order_stage", "订单节点", "已发货未签收", "warning"),
     "exchange-limit": reg(
-        [valid_row(**NO_MONEY, resolution="换货"), valid_row(**NO_MONEY, case_id=SECOND, resolution="换货")],
+        [valid_row(**EXCHANGED), valid_row(**EXCHANGED, case_id=SECOND)],
         "resolution", "处理方案", ("换货", "换货")),
-    "refund-type-mismatch": reg([valid_row(**{**NO_REASON, "resolution": "仅退款"})],
+    # Approved, so the refund-only ceiling of 0 (SPEC §14.3.1) stays quiet.
+    "refund-type-mismatch": reg([valid_row(**{**NO_REASON, "resolution": "仅退款"}, approved_by="张主管")],
                                 "resolution", "处理方案", "仅退款"),
     "cashback-account-missing": reg([valid_row(payee_account=None)], "payee_account", "收款账号", None),
     # At noon, before the day's 18:00 deadline, so the blank resolution is not yet overdue.
@@ -354,11 +407,39 @@ REPROS: dict[str, Repro] = {
                    ordered_at=datetime(2026, 11, 5, 9, 0), signed_at=datetime(2026, 11, 9, 15, 0),
                    resolved_at=datetime(2026, 11, 10, 10, 0))],
         "status", "状态", "待寄回", "warning"),
+    # Received Tuesday 11-17: due by 18:00 on the third working day after, Friday 11-20.
     "refund-stale": reg(
-        [valid_row(**RETURNED, status="待退款", registered_at=datetime(2026, 11, 17, 9, 0),
-                   ordered_at=datetime(2026, 11, 15, 9, 0), signed_at=datetime(2026, 11, 16, 15, 0),
-                   resolved_at=datetime(2026, 11, 17, 10, 0))],
+        [valid_row(**RETURNED, status="待退款", registered_at=datetime(2026, 11, 16, 9, 0),
+                   ordered_at=datetime(2026, 11, 14, 9, 0), signed_at=datetime(2026, 11, 15, 15, 0),
+                   resolved_at=datetime(2026, 11, 16, 10, 0), goods_received_at=datetime(2026, 11, 17, 10, 0))],
         "status", "状态", "待退款", "warning"),
+    # An interception refund keeps the calendar rule (due once the parcel is back, seed 004 退款2).
+    "refund-stale/calendar": reg(
+        [valid_row(case_type="已发货仅退款", severity=None, resolution="拦截退款", amount=None,
+                   refund_channel="原路退款", payee_account=None, paid_at=None, status="待退款",
+                   registered_at=datetime(2026, 11, 17, 9, 0), ordered_at=datetime(2026, 11, 15, 9, 0),
+                   signed_at=None, order_stage="已发货未签收", resolved_at=datetime(2026, 11, 17, 10, 0))],
+        "status", "状态", "待退款", "warning"),
+    "self-approval": reg([valid_row(approved_by="小王")], "approved_by", "审批人", "小王", "warning"),
+    "self-approval/needed": Repro(only("self-approval", [valid_row(amount=D("25.00"), approved_by="小王")],
+                                       "over-ceiling"), "error", (2,), letter("approved_by"), "审批人", ("小王",)),
+    "approver-unknown": Repro(lambda _m: run([valid_row(approved_by="李四")], policy=APPROVERS).issues, "warning",
+                              (2,), letter("approved_by"), "审批人", ("李四",)),
+    "approver-unknown/needed": Repro(
+        only("approver-unknown", [valid_row(**RETURNED_AND_PAID, qty=2, received_qty=1, approved_by="李四")],
+             "return-qty-mismatch", APPROVERS),
+        "error", (2,), letter("approved_by"), "审批人", ("李四",)),
+    "freight-refund-insured": reg([valid_row(freight_insured="是", freight_refund=D("5.00"),
+                                             return_tracking="SF1234567890")], "freight_refund", "退运费", "5.00"),
+    "cashback-channel": reg([valid_row(**{**RETURNED_AND_PAID, "refund_channel": "支付宝返现",
+                                         "payee_account": "13800001234"})],
+                            "refund_channel", "退款方式", "支付宝返现", "warning"),
+    "below-minimum-offer": reg([valid_row(case_type="与描述不符", severity=None, amount=D("3.00"))],
+                               "amount", "金额", "3.00", "warning"),
+    "goods-received-missing": reg([valid_row(**{**RETURNED_AND_PAID, "goods_received_at": None})],
+                                  "goods_received_at", "收货时间", None, "warning"),
+    "return-qty-mismatch": reg([valid_row(**RETURNED_AND_PAID, qty=2, received_qty=1)],
+                               "received_qty", "实收数量", "1", "warning"),
     "policy-invalid": Repro(_policy(["下班时间", "25:99", ""]), "error", (2,), "B", "值", ("25:99",), POLICY),
     "policy-invalid/days": Repro(_policy(["下班时间", "17:30", ""], ["无理由退货天数", "七天", ""]),
                                  "error", (3,), "B", "值", ("七天",), POLICY),
@@ -399,6 +480,10 @@ SPEC_SEVERITY = {
 SPEC_SEVERITY_REVISION_2 = {
     "other-register-sheets": "warning", "closed-with-money": "warning", "possible-double-payment": "error",
     "amount-changed-after-export": "error", "voucher-orphaned": "warning",
+    # error when the row needed the approval, else warning (the catalogue holds error; warning overrides)
+    "self-approval": "error", "approver-unknown": "error",
+    "freight-refund-insured": "error", "cashback-channel": "warning", "below-minimum-offer": "warning",
+    "goods-received-missing": "warning", "return-qty-mismatch": "warning",
 }
 
 
@@ -478,9 +563,7 @@ THREE_ROWS: dict[str, list[dict[str, object]]] = {
     "order-refunds-exceed-paid": [valid_row(amount=D("40.00"), approved_by="张主管"),
                                   valid_row(case_id=SECOND, amount=D("40.00"), approved_by="张主管"),
                                   _third(amount=D("40.00"), approved_by="张主管")],
-    "exchange-limit": [valid_row(**NO_MONEY, resolution="换货"),
-                       valid_row(**NO_MONEY, case_id=SECOND, resolution="换货"),
-                       _third(**NO_MONEY, resolution="换货")],
+    "exchange-limit": [valid_row(**EXCHANGED), valid_row(**EXCHANGED, case_id=SECOND), _third(**EXCHANGED)],
     "buyer-multiple-agents": [valid_row(), valid_row(case_id=SECOND, order_id="223456789012345678", agent="小李"),
                               _third(order_id="323456789012345678", agent="小张")],
 }

@@ -102,7 +102,8 @@ def test_blank_shipping_fee_uses_policy_default():
     result = recommend(case_of(**NONE, severity="轻微", order_profit=None, shipping_fee=None),
                        Policy(default_shipping_fee=D("8.00")))
     assert result.ceiling == D("8.00")
-    assert result.freight_ceiling == D("8.00")
+    # SPEC §14.3.4: the freight ceiling is 退运费上限 (what a buyer advances), not the one-way 运费.
+    assert result.freight_ceiling == Policy().freight_refund_max
 
 
 def test_short_threshold_comes_from_policy():
@@ -120,7 +121,10 @@ def test_evidence_row_comes_before_severity_rows():
 # Chosen-resolution ceilings (SPEC §4, first bullet): ceiling for what the staff chose.
 CHOSEN = [
     ("return-refund", {"resolution": "退货退款"}, "100.00"),
-    ("refund-only", {"resolution": "仅退款"}, "100.00"),
+    # SPEC §14.3.1: on received goods 仅退款 is a compensation (minor damage: the partial ceiling) …
+    ("refund-only minor damage → partial", {"resolution": "仅退款"}, "20.00"),
+    # … and 碎 (severe damage with evidence) may be refunded whole.
+    ("refund-only severe damage → paid", {"resolution": "仅退款", "severity": "严重"}, "100.00"),
     ("intercept-refund", {"case_type": "拦截退回", "resolution": "拦截退款"}, "100.00"),
     ("short refund-only → item", {"case_type": "少货漏发", "item_amount": D("30"), "resolution": "仅退款"}, "30.00"),
     ("price-protect refund-only → item", {"case_type": "保价退差价", "item_amount": D("9"), "resolution": "仅退款"},
@@ -164,10 +168,10 @@ def test_every_ceiling_is_capped_at_paid():
     ("overrides", "freight"),
     [
         ({"case_type": "尺码问题", "liable_party": "客户"}, "0.00"),  # buyer pays
-        ({"case_type": "尺码问题", "liable_party": "我方"}, "10.00"),  # we pay
+        ({"case_type": "尺码问题", "liable_party": "我方"}, "20.00"),  # we pay: 退运费上限 (SPEC §14.3.4)
         ({"case_type": "查件催件", "liable_party": None}, "0.00"),  # — in the table
-        ({"case_type": "查件催件", "liable_party": "快递"}, "10.00"),  # courier liable
-        ({"case_type": "丢件", "liable_party": None}, "10.00"),  # logistics case, liability open
+        ({"case_type": "查件催件", "liable_party": "快递"}, "20.00"),  # courier liable
+        ({"case_type": "丢件", "liable_party": None}, "20.00"),  # logistics case, liability open
         ({"case_type": "丢件", "liable_party": "客户"}, "0.00"),
     ],
 )
@@ -201,7 +205,8 @@ def test_courier_claim(overrides, courier):  # type: ignore[no-untyped-def]
         ({"case_type": "错货错发", "received_sku": None, "item_amount": D("5")}, ("received_sku",)),
         ({"case_type": "错货错发", "received_sku": "X", "item_amount": None}, ("item_amount",)),
         ({"severity": None}, ("severity",)),
-        ({"case_type": "七天无理由", "signed_at": None}, ("signed_at",)),
+        # SPEC §14.3.5: a blank 签收时间 assumes the window open; no time of application at all is missing.
+        ({"case_type": "七天无理由", "registered_at": None}, ("registered_at",)),
         ({"case_type": "保价退差价", "ordered_at": None, "item_amount": D("3")}, ("ordered_at",)),
         ({"case_type": "未发货退款", "paid_amount": None}, ("paid_amount",)),
     ],

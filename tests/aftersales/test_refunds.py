@@ -28,6 +28,8 @@ DAY = date(2026, 11, 21)
 BATCH_1 = "FK20261121-01"
 AWAITING = ("待寄回", "待入库", "已给方案")
 READY = ("待退款", "已完成")
+RECEIVED = datetime(2026, 11, 21, 10, 45)
+"""收货时间 of goods back at 待退款 / 已完成 (SPEC §14.3.9: without it, goods-received-missing)."""
 
 
 def cid(n: int) -> str:
@@ -51,7 +53,8 @@ def refund_only(n: int, **overrides: object) -> dict[str, object]:
 
 def return_refund(n: int, status: str = "待退款", **overrides: object) -> dict[str, object]:
     return row(n, **{"severity": "严重", "resolution": "退货退款", "amount": D("100.00"), "refund_channel": "原路退款",
-                     "payee_account": None, "status": status, **overrides})
+                     "payee_account": None, "status": status,
+                     "goods_received_at": RECEIVED if status in READY else None, **overrides})
 
 
 def intercept_refund(n: int, status: str = "待退款", **overrides: object) -> dict[str, object]:
@@ -64,7 +67,8 @@ def freight_only(n: int, status: str = "待退款", **overrides: object) -> dict
     """An exchange (size, our fault) whose only money is the freight refund."""
     return row(n, **{"case_type": "尺码问题", "liable_party": "我方", "resolution": "换货", "amount": None,
                      "freight_refund": D("10.00"), "return_tracking": "SF1234567890", "severity": None,
-                     "refund_channel": "原路退款", "payee_account": None, "status": status, **overrides})
+                     "refund_channel": "原路退款", "payee_account": None, "status": status,
+                     "goods_received_at": RECEIVED if status in READY else None, **overrides})
 
 
 def sheet_of(rows: Sequence[Mapping[str, object]], now: datetime = NOW, day: date = DAY,
@@ -250,12 +254,12 @@ HELD = [
         partial(1, severity="严重", amount=D("60.00")),
         partial(2, severity="严重", amount=D("60.00"), order_id="900000000000000001")]),
     ("over-ceiling", [partial(1, amount=D("25.00"))]),
-    ("over-ceiling", [return_refund(1, freight_refund=D("15.00"), return_tracking="YT1")]),
+    ("over-ceiling", [return_refund(1, freight_refund=D("25.00"), return_tracking="YT1")]),
     ("cashback-account-missing", [partial(1, payee_account=None)]),
     ("outside-return-window", [return_refund(1, case_type="七天无理由", signed_at=SIGNED_EARLY, severity=None)]),
     ("price-protect-expired", [refund_only(1, case_type="保价退差价", ordered_at=datetime(2026, 11, 1, 9, 0),
                                            item_amount=D("5.00"), amount=D("5.00"))]),
-    ("refund-type-mismatch", [refund_only(1, case_type="七天无理由", amount=D("100.00"))]),
+    ("refund-type-mismatch", [refund_only(1, case_type="七天无理由", amount=D("100.00"), approved_by="张主管")]),
     ("duplicate-case-id", [partial(1), partial(2, case_id=cid(1))]),
     ("required-missing", [partial(1, paid_amount=None)]),
     ("invalid-number", [partial(1, amount="十二块")]),
@@ -309,8 +313,8 @@ def test_a_sheet_level_error_holds_every_payment() -> None:
 
 
 def test_warnings_do_not_hold() -> None:
-    report = run([partial(1, evidence_count=2)], now=datetime(2026, 11, 21, 17, 0))
-    assert codes(report) == ["evidence-insufficient"]
+    report = run([partial(1, case_type="与描述不符", severity=None, amount=D("3.00"))], now=datetime(2026, 11, 21, 17, 0))
+    assert codes(report) == ["below-minimum-offer"]
     assert ids(refund_sheet(report, DAY).payable) == [cid(1)]
 
 

@@ -247,7 +247,7 @@ def test_check_json_values(capsys: Capsys, mixed_register: Path) -> None:
     assert (clean["case_type"], clean["resolution"], clean["recommended"]) == ("damaged", "partial-refund",
                                                                              "partial-refund")
     assert clean["alternatives"] == ["return-refund"]
-    assert (clean["ceiling"], clean["freight_ceiling"]) == ("20.00", "10.00")
+    assert (clean["ceiling"], clean["freight_ceiling"]) == ("20.00", "20.00")  # 退运费上限 (SPEC §14.3.4)
     assert clean["deadline"] == "2026-11-21T18:00:00"
     assert clean["overdue"] is False
     assert clean["courier_claim"] is True
@@ -287,7 +287,8 @@ def test_check_exit_0_without_errors(capsys: Capsys, good_register: Path) -> Non
 
 
 def test_check_exit_0_with_only_warnings(capsys: Capsys, tmp_path: Path) -> None:
-    path = save(register_book([row(1, evidence_count=1)]), tmp_path / "warn.xlsx")
+    # Explained, not paid: with one photo a partial refund's ceiling would be 0 (SPEC §14.3.2).
+    path = save(register_book([row(1, evidence_count=1, resolution="解释说明", amount=None)]), tmp_path / "warn.xlsx")
     code, report = check_json(capsys, path)
     assert report["summary"] == {"errors": 0, "warnings": 1, "overdue": 0}
     assert code == 0
