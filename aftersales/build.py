@@ -23,6 +23,7 @@ from aftersales.columns import INPUT_COLUMNS, Column, HeaderMatch, Kind, column_
 from aftersales.issues import Issue, make_issue
 from aftersales.model import Case, RawRegister, SourcePos
 from aftersales.policy import DEFAULT_POLICY, Policy
+from aftersales.suggest import wrong_column_advice
 from aftersales.taxonomy import INVISIBLE, CaseType, Resolution
 
 INVISIBLE_ENDS = frozenset(map(chr, INVISIBLE))
@@ -241,6 +242,10 @@ def _cell_issue(
         minimum, maximum = params.pop("minimum", "0"), params.pop("maximum", None)
         bounds = f" {minimum}–{maximum} 的整数" if maximum is not None else f"不小于 {minimum} 的整数"
         params["expected"] = _EXPECTED_NUMBER.get(column.kind, bounds)
+    if problem.code == "invalid-choice":
+        closest = params.pop("closest")
+        advice = wrong_column_advice(column.key, cell_text(cell) or "")
+        params["advice"] = advice or f"请从下拉列表中选择，最接近的是「{closest}」"
     if problem.code == "order-id-as-number":
         lost = int(params["digits"]) > 15
         params["consequence"] = (

@@ -66,6 +66,16 @@ GOLDEN: dict[str, str | tuple[str, ...]] = {
         "「问题描述」为空：每条售后都要填，请补上。",
     "invalid-choice":
         "「淘宝网」不是有效的平台：请从下拉列表中选择，最接近的是「淘宝」。",
+    "invalid-choice/refund-difference":
+        "「退差价」不是有效的处理方案：退差价请选「部分退款」，金额填差价（保价退差价是售后类型）。",
+    "invalid-choice/cashback-as-resolution":
+        "「返现」不是有效的处理方案：返现、红包是退款方式，处理方案请选「部分退款」或「仅退款」，再在「退款方式」里选支付宝返现或千牛红包。",
+    "invalid-choice/refund-as-resolution":
+        "「退款」不是有效的处理方案：请选「仅退款」（商品不用退回）或「退货退款」（买家先退回商品）。",
+    "invalid-choice/resolution-as-case-type":
+        "「退货退款」不是有效的售后类型：「退货退款」是处理方案，请在「处理方案」列选；售后类型填的是原因（如 七天无理由、质量问题、尺码问题）。",
+    "invalid-choice/other-column":
+        "「质量问题」不是有效的处理方案：「质量问题」是售后类型的选项，请填在「售后类型」列；处理方案请从下拉列表中选择。",
     "invalid-number":
         "「一百元」不是有效的实付金额：请填写金额数字，如 12.50（可带 ¥ 或 元）。",
     "invalid-number/integer":
@@ -323,6 +333,13 @@ REPROS: dict[str, Repro] = {
     "header-missing": Repro(_missing_buyer_header, "error", (3,), None, "买家", (None,)),
     "required-missing": reg([valid_row(description=None)], "description", "问题描述", None),
     "invalid-choice": reg([valid_row(platform="淘宝网")], "platform", "平台", "淘宝网"),
+    # SPEC §14.3.11: words typed into the wrong column are told where they belong.
+    "invalid-choice/refund-difference": reg([valid_row(resolution="退差价")], "resolution", "处理方案", "退差价"),
+    "invalid-choice/cashback-as-resolution": reg([valid_row(resolution="返现")], "resolution", "处理方案", "返现"),
+    "invalid-choice/refund-as-resolution": reg([valid_row(resolution="退款")], "resolution", "处理方案", "退款"),
+    "invalid-choice/resolution-as-case-type": reg([valid_row(case_type="退货退款")], "case_type", "售后类型",
+                                                  "退货退款"),
+    "invalid-choice/other-column": reg([valid_row(resolution="质量问题")], "resolution", "处理方案", "质量问题"),
     "invalid-number": reg([valid_row(paid_amount="一百元")], "paid_amount", "实付金额", "一百元"),
     "invalid-number/integer": reg([valid_row(qty="两件")], "qty", "数量", "两件"),
     "negative-amount": reg([valid_row(amount=D("-5.00"))], "amount", "金额", "-5.00"),
