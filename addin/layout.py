@@ -1,4 +1,4 @@
-"""Where the add-in's things live in the workbook: its buttons, its state sheet, its colours.
+"""Where the add-in's buttons live in the workbook.
 
 One list of buttons drives both the `@script(button=…)` declarations and the shapes the Lite
 workbook builder draws, so the two cannot disagree.
@@ -8,15 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aftersales.sheets import OUTPUT_GREY, REGISTER_SHEET
-
-ERROR_COLOUR = "#FFC7CE"
-"""Light red: a cell with an error."""
-WARNING_COLOUR = "#FFEB9C"
-"""Light yellow: a cell with a warning."""
-OUTPUT_FILL = "#" + OUTPUT_GREY
-"""The template's grey of the output columns: a cleared output cell goes back to it."""
-
+from aftersales.sheets import REGISTER_SHEET
 
 
 @dataclass(frozen=True)

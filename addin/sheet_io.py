@@ -16,18 +16,13 @@ from typing import Any
 
 import xlwings as xw
 
+from aftersales.book import Formula
 from aftersales.columns import column_letter
 from aftersales.sheets import FORMULA_STARTS
 
 Cell = object
 Matrix = list[list[Any]]
 MAX_COLOURS_PER_CALL = 10_000
-
-
-
-
-class Formula(str):
-    """A value meant as a formula (written as is); every other text starting with = is escaped."""
 
 
 def _to_excel(value: object) -> object:

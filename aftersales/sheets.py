@@ -35,6 +35,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 OUTPUT_GREY = "D9D9D9"
 """Fill of the output columns (written only by the add-in)."""
+ERROR_COLOUR = "#FFC7CE"
+"""Light red: a cell with an error."""
+WARNING_COLOUR = "#FFEB9C"
+"""Light yellow: a cell with a warning."""
+OUTPUT_FILL = "#" + OUTPUT_GREY
+"""The template's grey of the output columns: a cleared output cell goes back to it."""
 
 STATE_SHEET = "_aftersales"
 """Hidden sheet of the add-in: the workbook's clock (=NOW() in B1) and the cells it coloured last time."""

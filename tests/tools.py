@@ -61,3 +61,20 @@ def pdf_first_page_ink(pdf: Path, out_dir: Path) -> float:
     width, height = int(fields[1]), int(fields[2])
     pixels = fields[4][: width * height]
     return sum(1 for value in pixels if value < 160) / len(pixels)
+
+
+def pdf_first_page_pixels(pdf: Path, out_dir: Path) -> list[tuple[int, int, int]]:
+    """The RGB pixels of the PDF's first page, rendered by pdftoppm (also kept as page-1.png to look at)."""
+    pdftoppm = need("pdftoppm")
+    prefix = out_dir / "colour"
+    subprocess.run([pdftoppm, "-f", "1", "-l", "1", "-r", "60", str(pdf), str(prefix)],
+                   check=True, capture_output=True, timeout=120)
+    subprocess.run([pdftoppm, "-f", "1", "-l", "1", "-r", "60", "-png", str(pdf), str(out_dir / "page")],
+                   check=True, capture_output=True, timeout=120)
+    image = next(out_dir.glob("colour*.ppm")).read_bytes()
+    # Binary PPM: "P6", width, height, maxval, then three bytes per pixel.
+    fields = image.split(maxsplit=4)
+    assert fields[0] == b"P6"
+    width, height = int(fields[1]), int(fields[2])
+    data = fields[4][: width * height * 3]
+    return [(data[i], data[i + 1], data[i + 2]) for i in range(0, len(data), 3)]

@@ -28,10 +28,10 @@ from aftersales.demo import DEMO_DAY, demo_now, demo_rows
 from aftersales.eod import EndOfDay, end_of_day
 from aftersales.issues import SEVERITY_LABEL, Issue, Severity
 from aftersales.ledger import EMPTY_LEDGER, next_batch
-from aftersales.present import issue_json, report_json, summary_line
+from aftersales.present import issue_json, recommended_text, report_json, summary_line
 from aftersales.refunds import RefundRow, refund_sheet
 from aftersales.sheets import PENDING_HEADERS, REFUND_HEADERS, VOUCHER_HEADERS
-from aftersales.validate import Report, validate
+from aftersales.validate import CaseResult, Report, validate
 from aftersales.vouchers import Voucher, orphaned_vouchers, parse_voucher_rows, regenerate, vouchers_only
 from workbook.files import OutputError, check_output, os_reason, render_workbook, save_workbook, write_bytes
 from workbook.reader import RegisterError, RegisterFile, read_register, register_ledger
@@ -101,15 +101,27 @@ def _issue_line(issue: Issue) -> str:
     return f"  {where}  [{SEVERITY_LABEL[issue.severity]}] {issue.code}：{issue.message}"
 
 
+def _advice(result: CaseResult | None) -> str:
+    """`  推荐方案 部分退款（可选：退货退款）  补偿上限 20.00` of a listed row (SPEC §14.7)."""
+    rec = result.recommendation if result else None
+    if rec is None:
+        return ""
+    shown = recommended_text(rec) or "（缺少信息，无法推荐）"
+    ceiling = format_money(rec.ceiling) if rec.ceiling is not None else "—"
+    return f"  推荐方案 {shown}  补偿上限 {ceiling}"
+
+
 def human_report(report: Report, path: Path) -> str:
     lines = [f"{path} · 工作表「{report.sheet}」· 当前时间 {report.now:%Y-%m-%d %H:%M}"]
+    by_row = {result.case.row: result for result in report.results}
     current: tuple[str, int | None] | None = None
     for issue in report.issues:
         if (issue.sheet, issue.row) != current:
             current = (issue.sheet, issue.row)
             row = f"第 {issue.row} 行" if issue.row else "表头/工作表"
             case = f"  售后单号 {issue.case_id}" if issue.case_id else ""
-            lines.append(f"{issue.sheet}!{row}{case}")
+            advice = _advice(by_row.get(issue.row)) if issue.sheet == report.sheet and issue.row else ""
+            lines.append(f"{issue.sheet}!{row}{case}{advice}")
         lines.append(_issue_line(issue))
     lines.append(summary_line(report))
     return "\n".join(lines)
@@ -117,11 +129,31 @@ def human_report(report: Report, path: Path) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     path = Path(args.register)
-    report = run_check(path, _moment(args.now), args.sheet)
+    now = _moment(args.now)
+    if args.out is None:
+        report = run_check(path, now, args.sheet)
+        if args.json:
+            emit(json.dumps(report_json(report, str(path)), ensure_ascii=False, indent=1))
+        else:
+            emit(human_report(report, path))
+        return EXIT_ERRORS if report.errors else EXIT_OK
+    from workbook.checked_copy import write_checked_copy
+
+    out = Path(args.out)
+    check_output(out, force=args.force, inputs=(path,))  # fail fast, before any reading
+    sheet = read_register(path, args.sheet).raw.sheet  # the input checks of every command
+    _progress(f"写校验后的副本 {out} …")
+    copy = write_checked_copy(path, out, now, sheet, force=args.force)
+    report = run_check(copy.path, now, sheet)  # the copy, read back: what the shop will see
     if args.json:
-        emit(json.dumps(report_json(report, str(path)), ensure_ascii=False, indent=1))
+        shown = report_json(report, str(copy.path))
+        shown["copy"] = {"path": str(copy.path), "log": copy.summary, "alerts": list(copy.alerts)}
+        emit(json.dumps(shown, ensure_ascii=False, indent=1))
     else:
-        emit(human_report(report, path))
+        emit(human_report(report, copy.path))
+        for alert in copy.alerts:
+            emit(f"注意：{alert}")
+        emit(f"已写入校验后的副本：{copy.path}（原文件未改动）")
     return EXIT_ERRORS if report.errors else EXIT_OK
 
 
@@ -428,6 +460,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--now", help="判断超时用的当前时间（默认现在）")
     check.add_argument("--json", action="store_true", help="输出 JSON")
     check.add_argument("--sheet", help=SHEET_HELP)
+    check.add_argument("-o", "--out", help="另存一份校验后的副本（.xlsx）：写上推荐方案、补偿上限、截止时间、校验，标出问题单元格")
+    check.add_argument("--force", action="store_true", help="覆盖已存在的副本")
     check.set_defaults(run=cmd_check)
     return parser
 

@@ -127,3 +127,31 @@ def test_pdf_renders_a_non_blank_page(tmp_path: Path, kind: str, ink: float) -> 
     pdf = libreoffice_convert(ours, tmp_path, "pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf_first_page_ink(pdf, tmp_path) > ink
+
+
+def _near(pixel: tuple[int, int, int], colour: str, tolerance: int = 6) -> bool:
+    wanted = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, wanted, strict=True))
+
+
+def test_libreoffice_renders_the_colours_of_a_checked_copy(tmp_path: Path) -> None:
+    """SPEC §14.7: `check -o` on the demo register; LibreOffice opens the copy and prints the issue
+    colours (the first page shows 订单号, red where 19 digits were typed as a number, yellow at 15)."""
+    from aftersales.sheets import ERROR_COLOUR, WARNING_COLOUR
+    from tests.tools import pdf_first_page_pixels
+    from workbook.cli import main
+
+    register = tmp_path / "register.xlsx"
+    build_register_workbook(demo_rows()).save(register)
+    copy = tmp_path / "checked.xlsx"
+    assert main(["check", str(register), "-o", str(copy), "--now", f"{demo_now():%Y-%m-%d %H:%M}"]) == 1
+    pdf = libreoffice_convert(copy, tmp_path, "pdf")
+    pixels = pdf_first_page_pixels(pdf, tmp_path)
+    red = sum(1 for p in pixels if _near(p, ERROR_COLOUR))
+    yellow = sum(1 for p in pixels if _near(p, WARNING_COLOUR))
+    assert red > 100 and yellow > 100, (red, yellow)
+    # The same register unchecked has neither colour: the colours are the check's.
+    unchecked = tmp_path / "unchecked"
+    unchecked.mkdir()
+    untouched = pdf_first_page_pixels(libreoffice_convert(register, unchecked, "pdf"), unchecked)
+    assert not any(_near(p, ERROR_COLOUR) or _near(p, WARNING_COLOUR) for p in untouched)

@@ -1,0 +1,160 @@
+"""The 校验 button (SPEC §12, §14.7): number blank 售后单号, write 推荐方案 / 补偿上限 / 截止时间 / 校验,
+colour the issue cells. The add-in runs it on the open workbook; `aftersales check -o` on a copy."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from aftersales.book import Book
+from aftersales.case_ids import assign_case_ids, with_case_ids
+from aftersales.colouring import apply_colours, colour_plan
+from aftersales.columns import OUTPUT_COLUMNS, column_index, column_letter, match_headers
+from aftersales.issues import Issue
+from aftersales.model import RawRegister
+from aftersales.output_owner import foreign_output_columns
+from aftersales.present import check_text, recommended_text
+from aftersales.session import Session, write_state_block
+from aftersales.sheets import STATE_SHEET
+from aftersales.state import OWNED_COLUMNS, block_lines
+from aftersales.validate import Report, validate
+
+OUTPUT_KEYS = tuple(column.key for column in OUTPUT_COLUMNS)
+OUTPUT_HEADER = {column.key: column.header for column in OUTPUT_COLUMNS}
+MAX_ID_RUNS = 50
+"""At most this many separate blocks of blank 售后单号 are numbered in one run (the rest next run)."""
+
+
+def output_columns(io: Book, raw: RawRegister) -> tuple[dict[str, int], list[str]]:
+    """1-based column of each output column, appending the missing ones after the header's last
+    used column (and growing the register's table to cover them); and the keys appended."""
+    positions = match_headers(raw.header).positions
+    found = {key: positions[key] + 1 for key in OUTPUT_KEYS if key in positions}
+    missing = [key for key in OUTPUT_KEYS if key not in found]
+    if not missing:
+        return found, []
+    # After every used column, not only the header's: data may reach further right than its header.
+    rows = io.values(raw.sheet)[raw.header_row - 1 :]
+    used = [i for row in rows for i, value in enumerate(row) if value not in (None, "")]
+    first_new = (max(used) + 2) if used else 1
+    headers = [next(c.header for c in OUTPUT_COLUMNS if c.key == key) for key in missing]
+    io.write(raw.sheet, raw.header_row, first_new, [headers])
+    for offset, key in enumerate(missing):
+        found[key] = first_new + offset
+    _grow_table(io, raw, first_new + len(missing) - 1)
+    return found, missing
+
+
+def _grow_table(io: Book, raw: RawRegister, last_column: int) -> None:
+    for name, address in io.tables(raw.sheet):
+        start, _, end = address.replace("$", "").partition(":")
+        start_row = int("".join(ch for ch in start if ch.isdigit()))
+        end_letters = "".join(ch for ch in end if ch.isalpha())
+        if start_row == raw.header_row and column_index(end_letters) + 1 < last_column:
+            end_row = "".join(ch for ch in end if ch.isdigit())
+            io.resize_table(raw.sheet, name, f"{start}:{column_letter(last_column - 1)}{end_row}")
+
+
+def _id_runs(rows: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return runs
+
+
+def ids_to_write(assigned: dict[int, str]) -> tuple[dict[int, str], int]:
+    """The new 售后单号 written this run (at most MAX_ID_RUNS blocks of adjacent rows), and how many
+    blank ones wait for the next run. Only blank cells are ever written: rewriting the ones between
+    would turn a formula into its value, or '000123' into 123."""
+    runs = _id_runs(list(assigned))
+    kept = [row for run in runs[:MAX_ID_RUNS] for row in run]
+    return {row: assigned[row] for row in kept}, len(assigned) - len(kept)
+
+
+def write_case_ids(io: Book, raw: RawRegister, assigned: dict[int, str]) -> None:
+    """Write the new 售后单号 (the one input the add-in may fill), one call per block of rows."""
+    if not assigned:
+        return
+    column = match_headers(raw.header).positions["case_id"] + 1
+    for run in _id_runs(list(assigned)):
+        io.write(raw.sheet, run[0], column, [[assigned[row]] for row in run])
+
+
+def write_outputs(io: Book, raw: RawRegister, report: Report, columns: dict[str, int]) -> None:
+    """推荐方案, 补偿上限, 截止时间, 校验 for every row below the header (blank where no case)."""
+    last_row = max(len(io.values(raw.sheet)), max((r for r, _ in raw.rows), default=raw.header_row))
+    by_row = {result.case.row: result for result in report.results}
+    issues: dict[int, list[Issue]] = defaultdict(list)
+    for issue in report.issues:
+        if issue.sheet == raw.sheet and issue.row is not None:
+            issues[issue.row].append(issue)
+    lines: list[dict[str, object]] = []
+    for row in range(raw.header_row + 1, last_row + 1):
+        result = by_row.get(row)
+        if result is None:
+            lines.append(dict.fromkeys(OUTPUT_KEYS, ""))
+            continue
+        rec = result.recommendation
+        lines.append({
+            "recommended": recommended_text(rec),
+            "ceiling": rec.ceiling if rec and rec.ceiling is not None else "",
+            "deadline": result.deadline or "",
+            "check": check_text(issues.get(row, [])),
+        })
+    ordered = sorted(columns, key=lambda key: columns[key])
+    if not ordered:
+        return
+    first = columns[ordered[0]]
+    if [columns[key] for key in ordered] == list(range(first, first + len(ordered))):
+        io.write(raw.sheet, raw.header_row + 1, first, [[line[key] for key in ordered] for line in lines])
+    else:
+        for key in ordered:
+            io.write(raw.sheet, raw.header_row + 1, columns[key], [[line[key]] for line in lines])
+
+
+def validate_action(session: Session) -> str:
+    io = session.io
+    raw = session.register()
+    assigned, waiting = ids_to_write(assign_case_ids(raw, session.now))
+    numbered = with_case_ids(raw, assigned)
+    policy, policy_issues = session.policy()
+    workbook_issues = session.workbook_issues()
+    report = validate(numbered, session.now, policy, [*workbook_issues, *policy_issues])
+    columns, created = output_columns(io, numbered)
+    state = io.values(STATE_SHEET) if STATE_SHEET in io.sheet_names() else []
+    owned_lines = block_lines(state, OWNED_COLUMNS)
+    foreign = foreign_output_columns(numbered.sheet, io.values(numbered.sheet)[numbered.header_row:], columns,
+                                     {(line[0], line[1], line[2]) for line in owned_lines}, created)
+    ours = {key: column for key, column in columns.items() if key not in foreign}
+    write_case_ids(io, numbered, assigned)
+    write_outputs(io, numbered, report, ours)
+    summary = (
+        f"{len(report.results)} 条售后：错误 {report.errors} 个，警告 {report.warnings} 个，"
+        f"超时未给方案 {report.overdue} 条"
+    )
+    for issue in workbook_issues:
+        summary += f"；[{issue.code}] {issue.message}"
+    if foreign:
+        named = "、".join(f"「{OUTPUT_HEADER[key]}」列（{letter}）" for key, letter in foreign.items())
+        warning = (f"{named}里有你自己的内容，这一列没有写入：请把它改个名字（如「我的{OUTPUT_HEADER[next(iter(foreign))]}」），"
+                   "再按一次校验，本工具会在表头后面加上自己的列")
+        summary += "；" + warning
+        io.alert(warning, title="校验")
+    headers_now = {(numbered.sheet, OUTPUT_HEADER[key], column_letter(column - 1)) for key, column in ours.items()}
+    kept = [line for line in owned_lines if (line[0], line[1]) not in {(s, h) for s, h, _ in headers_now}]
+    if set(map(tuple, kept)) | headers_now != {tuple(line) for line in owned_lines}:
+        write_state_block(io, OWNED_COLUMNS, [*kept, *sorted(headers_now)])
+    if assigned:
+        summary += f"；新编号 {len(assigned)} 个"
+    if waiting:
+        summary += f"；还有 {waiting} 个空白售后单号，请再按一次校验"
+    try:
+        apply_colours(io, colour_plan(numbered, report, ours))
+    except Exception as error:  # colours are a help: the check itself is written already
+        summary += f"；单元格颜色未更新（{type(error).__name__}: {error}）"
+    return summary
+
+
+# --- the 生成单据 and 退款表 buttons ---------------------------------------------------------------
