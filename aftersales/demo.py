@@ -30,6 +30,8 @@ from aftersales.taxonomy import (
 
 DEMO_DAY = date(2026, 11, 21)
 DEMO_SEED = 20261121
+DEMO_POLICY = Policy(approvers=("组长老周", "张主管"), shop="示例旗舰店")
+"""The demo shop's 政策: its two approvers listed (SPEC §14.3.3), the rest the defaults."""
 AGENTS = ("小王", "小李", "小张", "小陈", "小刘")
 PLATFORMS = ("淘宝", "天猫", "京东", "拼多多", "抖音")
 SKUS = ("YF-1001-黑-M", "YF-1002-白-L", "KZ-2003-蓝-30", "XZ-3010-灰-40", "MZ-5001-红", "BB-6002-棕")
@@ -66,6 +68,8 @@ class _DayBuilder:
     def __init__(self, day: date, seed: int, policy: Policy) -> None:
         self.day = day
         self.rng = random.Random(seed)
+        self.rng_revision_2 = random.Random(seed + 2)
+        """Draws for the columns of SPEC §14.1, apart so the day's other draws stay as they were."""
         self.policy = policy
         self.order_serial = 0
 
@@ -102,6 +106,10 @@ class _DayBuilder:
             "shipping_fee": Decimal("10.00") if rng.random() < 0.7 else None,
             "evidence_count": rng.randint(3, 5),
             "description": DESCRIPTIONS[kind],
+            # The buyer applied on the platform a little before the agent registered the case.
+            "applied_at": registered - timedelta(minutes=self.rng_revision_2.randint(3, 50)),
+            "tracking_no": f"YT{self.rng_revision_2.randint(10**11, 10**12 - 1)}",
+            "freight_insured": "是" if self.rng_revision_2.random() < 0.3 else "否",
         }
         self.specialise(kind, row)
         return row
@@ -110,6 +118,8 @@ class _DayBuilder:
         rng = self.rng
         if kind in (CaseType.TRACKING, CaseType.REFUND_BEFORE_SHIP, CaseType.INTERCEPT):
             row.update(order_stage="未发货" if kind is CaseType.REFUND_BEFORE_SHIP else "已发货未签收", signed_at=None)
+            if kind is CaseType.REFUND_BEFORE_SHIP:
+                row.update(tracking_no=None)
             if kind is not CaseType.INTERCEPT:
                 row.update(evidence_count=None)
         if kind in (CaseType.LOST, CaseType.NO_TRACKING):
@@ -146,8 +156,11 @@ class _DayBuilder:
             ceiling = rec.ceiling if rec.ceiling is not None else Decimal(0)
             amount = ceiling if resolution is not Resolution.PARTIAL_REFUND else min(ceiling, self.money(5, 12))
             row["amount"] = amount
-        if rec.freight_payer == "我方" and resolution in (Resolution.RETURN_REFUND, Resolution.EXCHANGE):
-            row["freight_refund"] = rec.freight_ceiling
+        insured = row.get("freight_insured") == "是"  # then the insurer pays the return freight
+        if rec.freight_payer == "我方" and resolution in (Resolution.RETURN_REFUND, Resolution.EXCHANGE) and not insured:
+            # What the buyer really advanced (到付 12–15 元), within 退运费上限.
+            advanced = cents(Decimal(self.rng_revision_2.randint(800, 1500)) / 100)
+            row["freight_refund"] = min(rec.freight_ceiling or Decimal(0), advanced)
         self.settle(row, resolution, resolved)
 
     def settle(self, row: Row, resolution: Resolution, resolved: datetime) -> None:
@@ -155,7 +168,11 @@ class _DayBuilder:
         paid_at = min(resolved + timedelta(minutes=self.rng.randint(5, 40)), end)
         order = str(row["order_id"])
         if resolution in (Resolution.PARTIAL_REFUND, Resolution.REFUND_ONLY):
-            channel = self.rng.choice(("支付宝返现", "千牛红包", "原路退款"))
+            never_shipped = row["case_type"] == case_type_label(CaseType.REFUND_BEFORE_SHIP)
+            # A refund of an order never shipped goes back through the platform (seed 003); compensation
+            # is often cashback (seed 004 返现).
+            drawn = self.rng.choice(("支付宝返现", "千牛红包", "原路退款"))
+            channel = "原路退款" if never_shipped else drawn
             if channel == "原路退款":  # a platform refund: finance pays it from the 退款表
                 row.update(refund_channel=channel, status="待退款")
             else:  # cashback: paid by the agent at once
@@ -165,11 +182,16 @@ class _DayBuilder:
         elif resolution in (Resolution.RETURN_REFUND, Resolution.EXCHANGE):
             # Half the buyers have sent the parcel back (待入库, with its number); the return freight is
             # refunded against that number (seed 004), so the others have none yet.
+            # Of those, every other one has arrived and passed inspection (收货时间, 实收数量): 待退款.
             shipped = order[-1] in "02468"
+            received = order[-1] in "08"
             freight = row.get("freight_refund") if shipped else None
             refund = "原路退款" if resolution is Resolution.RETURN_REFUND else ("支付宝返现" if freight else None)
-            row.update(refund_channel=refund, status="待入库" if shipped else "待寄回", freight_refund=freight,
+            status = "待退款" if received else "待入库" if shipped else "待寄回"
+            row.update(refund_channel=refund, status=status, freight_refund=freight,
                        return_tracking=f"YT{order[-12:]}" if shipped else None)
+            if received:
+                row.update(goods_received_at=min(resolved + timedelta(hours=3), end), received_qty=row["qty"])
             if refund == "支付宝返现":
                 row["payee_account"] = f"13{order[-9:]}"
         elif resolution is Resolution.INTERCEPT_REFUND:
@@ -243,11 +265,63 @@ def _mistakes(rows: list[Row], day: _DayBuilder) -> None:
     # One buyer passed between two agents, and a blank 售后单号.
     rows[30]["buyer"], rows[30]["platform"] = rows[31]["buyer"], rows[31]["platform"]
     rows[40]["case_id"] = None
+    _revision_2_mistakes(rows, day)
     # 七天无理由 asked for after the window, offered a return anyway.
     expired = _first(rows, CaseType.NO_REASON, 1)
     registered = expired["registered_at"]
     assert isinstance(registered, datetime)
     expired.update(signed_at=registered - timedelta(days=9), resolution="退货退款", amount=expired["paid_amount"])
+
+
+def _returned(row: Row, day: _DayBuilder, received: datetime, **changes: object) -> None:
+    """Make `row` a return whose goods came back and were inspected at `received`."""
+    order = str(row["order_id"])
+    row.update(severity="严重", resolution="退货退款", amount=row["paid_amount"], refund_channel="原路退款",
+               payee_account=None, status="待退款", resolved_at=row["registered_at"], paid_at=None,
+               return_tracking=f"YT{order[-12:]}", goods_received_at=received, received_qty=row["qty"],
+               freight_refund=None)
+    row.update(changes)
+
+
+def _revision_2_mistakes(rows: list[Row], day: _DayBuilder) -> None:
+    """The loopholes SPEC §14.3 closed, each tried once on a known row."""
+    end = datetime.combine(day.day, day.policy.day_end)
+    # 超上限 by 10 元, "approved" by the agent himself; and by someone not on the 审批人名单.
+    selfish = _first(rows, CaseType.DAMAGED, 2)
+    selfish.update(severity="轻微", resolution="部分退款", amount=cents(Decimal(str(selfish["paid_amount"])) / 2),
+                   approved_by=selfish["agent"], refund_channel="原路退款", payee_account=None, paid_at=None,
+                   status="待退款")
+    stranger = _first(rows, CaseType.WRONG_ITEM, 2)
+    stranger.update(resolution="部分退款", amount=cents(Decimal(str(stranger["item_amount"])) + 5),
+                    approved_by="小林", refund_channel="原路退款", payee_account=None, paid_at=None, status="待退款")
+    # With 运费险 the insurer pays the return freight, yet the agent refunded it too.
+    insured = _first(rows, CaseType.SIZE, 1)
+    order = str(insured["order_id"])
+    insured.update(liable_party="我方", resolution="换货", freight_insured="是", freight_refund=Decimal("12.00"),
+                   return_tracking=f"YT{order[-12:]}", refund_channel="支付宝返现",
+                   payee_account=f"13{order[-9:]}", status="待入库", amount=None)
+    # A return refunded by cashback instead of through the platform (seed 003: 原路退款).
+    cashback = _first(rows, CaseType.DAMAGED, 3)
+    _returned(cashback, day, end - timedelta(hours=4), refund_channel="支付宝返现", payee_account="13900001111")
+    # 3 元 against the shop's 5–15 元 rule for 与描述不符.
+    low = _first(rows, CaseType.NOT_AS_DESCRIBED, 1)
+    low.update(resolution="部分退款", amount=Decimal("3.00"), liable_party="我方")
+    # Goods back (待退款) but nobody wrote down when they arrived.
+    unlogged = _first(rows, CaseType.QUALITY, 2)
+    _returned(unlogged, day, end, goods_received_at=None, received_qty=None)
+    # Two ordered, one came back: the refund waits for the count or a lead's approval.
+    short_return = _first(rows, CaseType.QUALITY, 4)
+    _returned(short_return, day, end - timedelta(hours=2), qty=2, received_qty=1)
+    # A partial refund closed without being paid.
+    closed = _first(rows, CaseType.WRONG_ITEM, 3)
+    closed.update(resolution="部分退款", amount=Decimal("5.00"), refund_channel="原路退款", payee_account=None,
+                  status="已关闭", paid_at=None)
+    # The buyer applied at 23:30 on the window's last day; the agent registered the next morning: in time.
+    late_applied = _first(rows, CaseType.NO_REASON, 2)
+    registered = late_applied["registered_at"]
+    assert isinstance(registered, datetime)
+    late_applied.update(signed_at=registered - timedelta(days=8), applied_at=datetime.combine(
+        registered.date() - timedelta(days=1), time(23, 30)))
 
 
 def demo_rows(day: date = DEMO_DAY, seed: int = DEMO_SEED, policy: Policy = DEFAULT_POLICY) -> list[Row]:

@@ -20,9 +20,8 @@ import pytest  # noqa: E402 - after the licence key, which must be set before xl
 @pytest.fixture()
 def demo_workbook(tmp_path):  # type: ignore[no-untyped-def]
     """The demo day (aftersales.demo, seeded) as a register workbook built from the template."""
-    from aftersales.demo import demo_rows
-    from workbook.template import build_register_workbook
+    from workbook.template import demo_register_workbook
 
     path = tmp_path / "register.xlsx"
-    build_register_workbook(demo_rows()).save(path)
+    demo_register_workbook().save(path)
     return path

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from aftersales.cells import format_money, parse_datetime
-from aftersales.demo import DEMO_DAY, demo_now, demo_rows
+from aftersales.demo import DEMO_DAY, demo_now
 from aftersales.eod import EndOfDay, end_of_day
 from aftersales.issues import SEVERITY_LABEL, Issue, Severity
 from aftersales.ledger import EMPTY_LEDGER, next_batch
@@ -369,7 +369,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The whole day: register → check → vouchers → refund sheet → end-of-day report, all in --out."""
     from workbook.eod_report import eod_workbook
     from workbook.outputs import refund_workbook, voucher_workbook
-    from workbook.template import build_register_workbook
+    from workbook.template import demo_register_workbook
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -384,7 +384,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     now = demo_now(day)
     files: dict[str, bytes] = {}
     _progress("1/5 生成示例登记表 …")
-    files["售后登记表.xlsx"] = render_workbook(build_register_workbook(demo_rows(day)))
+    files["售后登记表.xlsx"] = render_workbook(demo_register_workbook(day))
     register = out / "售后登记表.xlsx"
     _progress("2/5 校验 …")
     with tempfile.TemporaryDirectory(prefix="aftersales-demo-") as scratch:

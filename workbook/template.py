@@ -23,6 +23,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aftersales.columns import BY_KEY, COLUMNS, Column, Kind, column_letter
+from aftersales.demo import DEMO_DAY, DEMO_POLICY, demo_rows
 from aftersales.issues import CATALOGUE, SEVERITY_LABEL
 from aftersales.policy import (
     DEFAULT_POLICY,
@@ -31,6 +32,7 @@ from aftersales.policy import (
     MAX_POLICY_MONEY,
     PARAMS,
     DamageBasis,
+    Policy,
     PolicyParam,
     policy_value_text,
 )
@@ -171,12 +173,12 @@ def _format_column(sheet: Worksheet, index: int, column: Column, last_row: int) 
             cell.fill = OUTPUT_FILL
 
 
-def _policy_value(param: PolicyParam) -> object:
-    value = getattr(DEFAULT_POLICY, param.key)
+def _policy_value(param: PolicyParam, policy: Policy) -> object:
+    value = getattr(policy, param.key)
     if isinstance(value, DamageBasis):
         return value.value
     if isinstance(value, bool | tuple):
-        return policy_value_text(param.key) or None  # 否; an empty list is a blank cell
+        return policy_value_text(param.key, policy) or None  # 否; an empty list is a blank cell
     return value or None
 
 
@@ -211,10 +213,10 @@ def _policy_format(value: object) -> str:
     return TEXT_FORMAT if isinstance(value, str | tuple | bool) else "General"
 
 
-def _policy_sheet(sheet: Worksheet) -> None:
+def _policy_sheet(sheet: Worksheet, policy: Policy) -> None:
     sheet.append(["参数", "值", "说明"])
     for row, param in enumerate(PARAMS, start=2):
-        sheet.append([param.name, _policy_value(param), param.description])
+        sheet.append([param.name, _policy_value(param, policy), param.description])
         cell = sheet.cell(row=row, column=2)
         value = getattr(DEFAULT_POLICY, param.key)
         cell.number_format = _policy_format(value)
@@ -288,15 +290,16 @@ def _state_sheet(sheet: Worksheet) -> None:
         sheet.cell(row=STATE_HEADER_ROW, column=index, value=header)
 
 
-def build_register_workbook(rows: Iterable[Mapping[str, object]] = ()) -> Workbook:
-    """A register workbook: 登记表 holding `rows` (column key → cell value) and every other sheet."""
+def build_register_workbook(rows: Iterable[Mapping[str, object]] = (), policy: Policy = DEFAULT_POLICY) -> Workbook:
+    """A register workbook: 登记表 holding `rows` (column key → cell value), 政策 holding `policy`, and
+    every other sheet."""
     book = Workbook()
     register = book.active
     assert register is not None
     register.title = REGISTER_SHEET
     _register_sheet(register, rows)
     _help_sheet(book.create_sheet(HELP_SHEET))
-    _policy_sheet(book.create_sheet(POLICY_SHEET))
+    _policy_sheet(book.create_sheet(POLICY_SHEET), policy)
     vouchers = book.create_sheet(VOUCHER_SHEET)
     _header_sheet(vouchers, VOUCHER_HEADERS)
     status_dropdown(vouchers, 1)
@@ -309,6 +312,11 @@ def build_register_workbook(rows: Iterable[Mapping[str, object]] = ()) -> Workbo
     book.properties.creator = "aftersales"
     book.properties.created = datetime(2026, 1, 1)
     return book
+
+
+def demo_register_workbook(day: date = DEMO_DAY) -> Workbook:
+    """The demo day's register (`aftersales demo`), with the demo shop's policy."""
+    return build_register_workbook(demo_rows(day), DEMO_POLICY)
 
 
 def main(argv: list[str] | None = None) -> int:

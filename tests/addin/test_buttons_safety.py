@@ -7,14 +7,14 @@ from pathlib import Path
 
 from addin.scripts import build_refund_sheet, end_of_day, generate_vouchers, validate_register
 from aftersales.columns import BY_KEY, COLUMNS, INPUT_COLUMNS
-from aftersales.demo import demo_now, demo_rows
+from aftersales.demo import demo_now
 from tests.addin.payload import Excel, payload_from_xlsx
-from workbook.template import build_register_workbook
+from workbook.template import demo_register_workbook
 
 
 def test_all_buttons_leave_the_typed_cells_alone(tmp_path: Path) -> None:
     path = tmp_path / "register.xlsx"
-    book = build_register_workbook(demo_rows())
+    book = demo_register_workbook()
     sheet = book["登记表"]
     extra = len(COLUMNS) + 2  # the shop's own column, right of the table
     sheet.cell(row=1, column=extra, value="店铺")

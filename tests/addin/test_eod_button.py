@@ -11,7 +11,7 @@ import pytest
 from addin.scripts import end_of_day, validate_register
 from aftersales.demo import demo_now, demo_rows
 from tests.addin.payload import Excel, payload_from_xlsx
-from workbook.template import build_register_workbook
+from workbook.template import build_register_workbook, demo_register_workbook
 
 LINK = re.compile(r"""^=HYPERLINK\("#'(?P<sheet>[^']+)'!A(?P<row>\d+)","(?P<label>[^"]*)"\)$""")
 
@@ -19,7 +19,7 @@ LINK = re.compile(r"""^=HYPERLINK\("#'(?P<sheet>[^']+)'!A(?P<row>\d+)","(?P<labe
 @pytest.fixture()
 def excel(tmp_path: Path) -> Excel:
     path = tmp_path / "register.xlsx"
-    build_register_workbook(demo_rows()).save(path)
+    demo_register_workbook().save(path)
     book = Excel(payload_from_xlsx(path, clock=demo_now()), clock=demo_now())
     book.run(validate_register)
     return book

@@ -66,11 +66,10 @@ def test_a_register_the_add_in_filled_before_it_kept_a_record_is_still_its_own(t
 
 
 def test_the_template_columns_are_the_add_ins(tmp_path: Path) -> None:
-    from aftersales.demo import demo_rows
-    from workbook.template import build_register_workbook
+    from workbook.template import demo_register_workbook
 
     path = tmp_path / "register.xlsx"
-    build_register_workbook(demo_rows()).save(path)
+    demo_register_workbook().save(path)
     excel = excel_for(path)
     excel.run(validate_register)
     assert not excel.alerts

@@ -16,7 +16,7 @@ from aftersales.columns import BY_KEY, COLUMNS, INPUT_COLUMNS, column_letter
 from aftersales.demo import demo_now, demo_rows
 from tests.addin.payload import Excel, payload_from_xlsx
 from tests.domain import valid_row
-from workbook.template import build_register_workbook
+from workbook.template import build_register_workbook, demo_register_workbook
 
 NOW = demo_now()
 RED, YELLOW = "#FFC7CE", "#FFEB9C"
@@ -35,7 +35,7 @@ def excel_for(path: Path) -> Excel:
 @pytest.fixture()
 def demo(tmp_path: Path) -> Path:
     path = tmp_path / "register.xlsx"
-    build_register_workbook(demo_rows()).save(path)
+    demo_register_workbook().save(path)
     return path
 
 

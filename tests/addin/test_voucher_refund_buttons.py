@@ -15,7 +15,7 @@ import pytest
 from addin.scripts import build_refund_sheet, generate_vouchers, validate_register
 from aftersales.demo import demo_now, demo_rows
 from tests.addin.payload import Excel, payload_from_xlsx
-from workbook.template import build_register_workbook
+from workbook.template import build_register_workbook, demo_register_workbook
 
 NOW = demo_now()  # 2026-11-21 18:30, the workbook's =NOW()
 REGISTER, VOUCHERS, REFUNDS, PENDING, LOG = "登记表", "单据", "退款表", "待处理", "操作记录"
@@ -41,7 +41,7 @@ Actions = list[dict[str, Any]]
 @pytest.fixture()
 def demo(tmp_path: Path) -> Path:
     path = tmp_path / "register.xlsx"
-    build_register_workbook(demo_rows()).save(path)
+    demo_register_workbook().save(path)
     return path
 
 

@@ -19,7 +19,14 @@ from aftersales.policy import Policy
 from aftersales.validate import validate
 from tests.tools import libreoffice_convert, pdf_first_page_ink
 from workbook.reader import read_register
-from workbook.template import DAY_END_NAME, TABLE_NAME, build_register_workbook, deadline_formula, overdue_formula
+from workbook.template import (
+    DAY_END_NAME,
+    TABLE_NAME,
+    build_register_workbook,
+    deadline_formula,
+    demo_register_workbook,
+    overdue_formula,
+)
 
 EXCEL_EPOCH = datetime(1899, 12, 30)
 
@@ -45,7 +52,7 @@ def _issues(path: Path) -> list[tuple[int | None, str | None, str]]:
 def demo_register(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("demo")
     ours = folder / "register.xlsx"
-    build_register_workbook(demo_rows()).save(ours)
+    demo_register_workbook().save(ours)
     out = folder / "lo"
     out.mkdir()
     return ours, libreoffice_convert(ours, out)
@@ -123,7 +130,7 @@ def test_overdue_shading_formula_computes_in_libreoffice(tmp_path: Path, day_end
 def test_pdf_renders_a_non_blank_page(tmp_path: Path, kind: str, ink: float) -> None:
     """The blank template's first page shows its header row; the demo's a page of cases."""
     ours = tmp_path / f"{kind}.xlsx"
-    build_register_workbook(demo_rows() if kind == "demo" else ()).save(ours)
+    (demo_register_workbook() if kind == "demo" else build_register_workbook()).save(ours)
     pdf = libreoffice_convert(ours, tmp_path, "pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf_first_page_ink(pdf, tmp_path) > ink
@@ -142,7 +149,7 @@ def test_libreoffice_renders_the_colours_of_a_checked_copy(tmp_path: Path) -> No
     from workbook.cli import main
 
     register = tmp_path / "register.xlsx"
-    build_register_workbook(demo_rows()).save(register)
+    demo_register_workbook().save(register)
     copy = tmp_path / "checked.xlsx"
     assert main(["check", str(register), "-o", str(copy), "--now", f"{demo_now():%Y-%m-%d %H:%M}"]) == 1
     pdf = libreoffice_convert(copy, tmp_path, "pdf")

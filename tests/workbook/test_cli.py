@@ -489,6 +489,29 @@ def test_demo_check_finds_the_typical_mistakes(demo_dir: tuple[Path, int, str, s
     assert report["summary"]["warnings"] == severities.count("warning")
 
 
+REVISION_2_CODES = {
+    "self-approval", "approver-unknown", "freight-refund-insured", "cashback-channel", "below-minimum-offer",
+    "goods-received-missing", "return-qty-mismatch", "closed-with-money",
+}
+REVISION_2_COLUMNS = ("申请时间", "运单号", "运费险", "收货时间", "实收数量")
+
+
+def test_demo_exercises_the_revision_2_columns_and_codes(demo_dir: tuple[Path, int, str, str]) -> None:
+    out = demo_dir[0]
+    report = json.loads((out / "check.json").read_text(encoding="utf-8"))
+    codes = [issue["code"] for issue in report["issues"]]
+    assert {code: codes.count(code) for code in REVISION_2_CODES} == dict.fromkeys(REVISION_2_CODES, 1)
+
+    sheet = openpyxl.load_workbook(out / "售后登记表.xlsx")["登记表"]
+    headers = [cell.value for cell in sheet[1]]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r)]
+    for header in REVISION_2_COLUMNS:
+        filled = [r[headers.index(header)] for r in rows if r[headers.index(header)] not in (None, "")]
+        assert len(filled) >= 3, header
+    insured = {r[headers.index("运费险")] for r in rows} - {None}
+    assert insured == {"是", "否"}
+
+
 def test_demo_outputs_agree_with_check(capsys: Capsys, demo_dir: tuple[Path, int, str, str]) -> None:
     out = demo_dir[0]
     saved = json.loads((out / "check.json").read_text(encoding="utf-8"))

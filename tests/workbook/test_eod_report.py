@@ -12,10 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from aftersales.demo import demo_rows
 from tests.tools import libreoffice_convert, pdf_first_page_ink
 from workbook.cli import main
-from workbook.template import build_register_workbook
+from workbook.template import demo_register_workbook
 
 NOW = "2026-11-21T18:30"
 
@@ -24,7 +23,7 @@ NOW = "2026-11-21T18:30"
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:  # type: ignore[type-arg]
     folder = tmp_path_factory.mktemp("eod")
     register = folder / "register.xlsx"
-    build_register_workbook(demo_rows()).save(register)
+    demo_register_workbook().save(register)
     out = folder / "eod.xlsx"
     assert main(["eod", str(register), "--now", NOW, "-o", str(out)]) == 1  # the demo day has errors
     return out, {}
@@ -32,7 +31,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:  # ty
 
 def figures_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
     register = tmp_path / "register.xlsx"
-    build_register_workbook(demo_rows()).save(register)
+    demo_register_workbook().save(register)
     main(["eod", str(register), "--now", NOW, "--date", "2026-11-21", "-o", str(tmp_path / "e.xlsx"), "--json"])
     return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
 
@@ -111,7 +110,7 @@ def test_report_opens_in_libreoffice_keeps_its_charts_and_prints(report, tmp_pat
 
 def test_eod_date_defaults_to_the_date_of_now(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     register = tmp_path / "register.xlsx"
-    build_register_workbook(demo_rows()).save(register)
+    demo_register_workbook().save(register)
     main(["eod", str(register), "--now", NOW, "-o", str(tmp_path / "e.xlsx"), "--json"])
     assert json.loads(capsys.readouterr().out)["day"] == "2026-11-21"
     assert main(["eod", str(register), "--now", NOW, "-o", str(tmp_path / "e.xlsx")]) == 2  # exists, no --force

@@ -10,11 +10,10 @@ import openpyxl
 import pytest
 
 from aftersales.columns import BY_KEY, COLUMNS, column_letter
-from aftersales.demo import demo_rows
 from tests.domain import valid_row
 from workbook.cli import main
 from workbook.reader import read_register
-from workbook.template import build_register_workbook
+from workbook.template import build_register_workbook, demo_register_workbook
 
 NOW = "2026-11-21T18:30"
 
@@ -26,7 +25,7 @@ def digest(path: Path) -> str:
 @pytest.fixture()
 def register(tmp_path: Path) -> Path:
     path = tmp_path / "register.xlsx"
-    build_register_workbook(demo_rows()).save(path)
+    demo_register_workbook().save(path)
     return path
 
 
