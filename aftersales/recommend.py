@@ -307,7 +307,7 @@ def _cap(value: Decimal | None, paid: Decimal | None) -> Decimal | None:
     return value
 
 
-def _notes(case: Case, policy: Policy, ceiling: Decimal | None) -> list[str]:
+def _notes(case: Case, policy: Policy, target: Resolution | None) -> list[str]:
     """Why the chosen resolution's ceilings are what they are, where a rule of revision 2 decided it."""
     notes: list[str] = []
     chosen, kind = case.resolution, case.case_type
@@ -319,7 +319,7 @@ def _notes(case: Case, policy: Policy, ceiling: Decimal | None) -> list[str]:
         notes.append("这类售后仅退款上限为 0：须退货退款，或经主管审批（售后手册 客户收到货申请仅退款）")
     elif chosen is R.REFUND_ONLY and kind in PARTIAL_REFUND_ONLY and not _shattered(case):
         notes.append("已收到货的仅退款是补偿，上限同部分退款，全额退款须退货退款（售后手册 客户收到货申请仅退款）")
-    if is_insured(case):
+    if is_insured(case) and target in (R.RETURN_REFUND, R.EXCHANGE):  # only goods sent back have freight
         notes.append("有运费险，寄回运费由保险公司承担，不退运费（售后手册 换货流程）")
     return notes
 
@@ -358,7 +358,7 @@ def recommend(case: Case, policy: Policy) -> Recommendation:
         labels = "、".join(BY_KEY[k].header for k in missing)
         reason = f"缺少{labels}，无法推荐方案：请先补上"
     else:
-        reason = "；".join([row.reason, *_notes(case, policy, ceiling)])
+        reason = "；".join([row.reason, *_notes(case, policy, target)])
     return construct(  # every field typed by the table and the parsers: no validation per case
         Recommendation,
         {

@@ -192,6 +192,13 @@ def test_with_freight_insurance_no_freight_is_refunded() -> None:
     assert refund_sheet(report, DAY).payable == ()
 
 
+@pytest.mark.parametrize(("resolution", "said"), [("退货退款", True), ("换货", True), ("部分退款", False),
+                                               ("解释说明", False)])
+def test_the_insurance_note_is_said_only_when_goods_go_back(resolution: str, said: bool) -> None:
+    recommendation = recommend_for(case_type="质量问题", resolution=resolution, freight_insured="是")
+    assert ("有运费险" in recommendation.reason) is said
+
+
 def test_freight_insurance_is_skipped_without_its_column() -> None:
     row = valid_row(freight_refund=D("8.00"), return_tracking="YT1234567890")
     assert "freight-refund-insured" not in codes(old_register([row]))
