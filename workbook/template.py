@@ -240,7 +240,13 @@ USAGE = (
              "「生成单据」「退款表」「日结」分别生成对应工作表。每次按按钮都会在「操作记录」记一行。"),
     ("函数", "AS_RECOMMEND(Register[#All])、AS_CEILING(Register[#All])、AS_CHECK(Register[#All], NOW())、"
              "AS_DEADLINE(Register[#All]) 整列返回结果；AS_RETURN_WINDOW_END(签收时间)、AS_SOLUTION_DEADLINE(登记时间)。"),
-    ("命令行", "没有 Excel 也能用：aftersales check 登记表.xlsx（校验）、aftersales new 新登记表.xlsx（空白模板）、"
+    ("选填列", "申请时间（买家在平台申请的时间，七天退换按它算）、运单号、运费险（是/否，有运费险不退运费）、"
+               "收货时间（退回的货验收入库的时间，退款时限从它起算）、实收数量（与数量不符时先核实再退款）。"
+               "没有这些列的旧登记表照常可用。"),
+    ("审批", "超上限补偿和升级须由他人审批：审批人不能是本条的客服。请在「政策」表「审批人名单」填上可以审批的人"
+             "（如 组长老周、张主管）；名单空着时，除本条客服外谁都算。"),
+    ("命令行", "没有 Excel 也能用：aftersales check 登记表.xlsx（校验）、aftersales check 登记表.xlsx -o 已校验.xlsx"
+               "（写一份和「校验」按钮结果一样的副本）、aftersales new 新登记表.xlsx（空白模板）、"
                "aftersales demo（示例）。命令行从不修改输入文件。"),
     ("政策", "「政策」表的值可按店铺规则修改；留空即用默认值；填错的值会在校验时报 policy-invalid，并按默认值运行。"),
 )
