@@ -61,3 +61,49 @@ def test_scalar_helpers() -> None:
     assert AS_SOLUTION_DEADLINE(datetime(2026, 11, 21, 18, 1)) == datetime(2026, 11, 22, 18, 0)
     assert AS_SOLUTION_DEADLINE(datetime(2026, 11, 21, 17, 45), "17:30") == datetime(2026, 11, 22, 17, 30)
     assert AS_SOLUTION_DEADLINE(46347.7, 0.75) == datetime(2026, 11, 21, 18, 0)
+
+
+# --- SPEC §14.3 through the functions: the same rules, none in addin/ -------------------------------
+
+NOW_ARG = datetime(2026, 11, 21, 18, 30)
+
+
+def checked(row: dict[str, object], policy: object = None) -> str:
+    result = AS_CHECK(grid(row), NOW_ARG, policy) if policy is not None else AS_CHECK(grid(row), NOW_ARG)
+    return str(result[0][0])
+
+
+def test_refund_only_of_received_goods_is_capped_like_a_partial_refund() -> None:
+    row = valid_row(case_type="质量问题", resolution="仅退款", amount=60, refund_channel="原路退款")
+    assert AS_CEILING(grid(row)) == [[10.0]]
+    assert "[over-ceiling]" in checked(row)
+
+
+def test_an_approval_by_the_agent_or_a_stranger_counts_as_none() -> None:
+    row = valid_row(amount=50, approved_by="小王")
+    assert "[self-approval]" in checked(row) and "[over-ceiling]" in checked(row)
+    policy = [["参数", "值", "说明"], ["审批人名单", "组长老周、张主管", ""]]
+    stranger = valid_row(amount=50, approved_by="小林")
+    assert "[approver-unknown]" in checked(stranger, policy)
+    assert checked(valid_row(amount=50, approved_by="组长老周"), policy) == ""
+
+
+def test_freight_insurance_and_application_time_are_read_from_their_columns() -> None:
+    insured = valid_row(freight_insured="是", freight_refund=8, return_tracking="YT1234567890")
+    assert "[freight-refund-insured]" in checked(insured)
+    late_registered = valid_row(case_type="七天无理由", resolution="退货退款", amount=100, refund_channel="原路退款",
+                                severity=None, liable_party="客户", status="待寄回", paid_at=None,
+                                signed_at=datetime(2026, 11, 13, 15, 0),
+                                applied_at=datetime(2026, 11, 20, 23, 30),
+                                registered_at=datetime(2026, 11, 21, 9, 0))
+    assert "[outside-return-window]" not in checked(late_registered)
+    assert "[outside-return-window]" in checked({**late_registered, "applied_at": None})
+
+
+def test_a_register_without_the_new_columns_still_works() -> None:
+    old = [c.header for c in INPUT_COLUMNS if c.key not in {"applied_at", "tracking_no", "freight_insured",
+                                                            "goods_received_at", "received_qty"}]
+    old_keys = [c.key for c in INPUT_COLUMNS if c.header in old]
+    register = [old, [valid_row().get(k) for k in old_keys]]
+    assert AS_CEILING(register) == [[20.0]]
+    assert AS_CHECK(register, NOW_ARG) == [[""]]

@@ -102,6 +102,32 @@ def test_every_ceiling_is_at_most_paid(case_type, resolution, paid, item, profit
         assert ceiling is None or Decimal(0) <= ceiling <= paid
 
 
+@SETTINGS
+@given(
+    case_type=st.sampled_from(["错货错发", "运输破损", "质量问题", "与描述不符", "七天无理由", "尺码问题", "查件催件",
+                               "投诉维权", "其他"]),
+    paid=money,
+    item=maybe_money,
+    profit=maybe_money,
+    ship=maybe_money,
+    liable=st.sampled_from([None, "我方", "快递", "客户", "厂家"]),
+    evidence=st.integers(0, 6),
+    insured=st.sampled_from([None, "是", "否"]),
+)
+def test_refund_only_never_lifts_a_ceiling_on_received_goods(case_type, paid, item, profit, ship, liable, evidence,
+                                                             insured):  # type: ignore[no-untyped-def]
+    """SPEC §14.3.1: on goods the buyer has, 仅退款 pays no more than 部分退款 would (碎 aside: 严重 excluded)."""
+    common = dict(case_type=case_type, paid_amount=paid, item_amount=item, order_profit=profit, shipping_fee=ship,
+                  severity="轻微", liable_party=liable, evidence_count=evidence, freight_insured=insured)
+    refund_only = run([valid_row(resolution="仅退款", **common)]).results[0].recommendation
+    partial = run([valid_row(resolution="部分退款", **common)]).results[0].recommendation
+    assert refund_only is not None and partial is not None
+    if refund_only.ceiling is not None:
+        assert partial.ceiling is not None and refund_only.ceiling <= partial.ceiling
+    if insured == "是":
+        assert refund_only.freight_ceiling in (None, Decimal(0))
+
+
 @st.composite
 def valid_cases(draw):  # type: ignore[no-untyped-def]
     """A case of any type, filled in as the SOP says, resolved as recommended within its ceilings."""
