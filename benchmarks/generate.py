@@ -31,6 +31,7 @@ BAD = {
     "text": ["#REF!"],
 }
 BAD_RATE = 0.05
+DATETIME_KEYS = tuple(c.key for c in INPUT_COLUMNS if c.kind.value == "datetime")
 
 
 def _kind(key: str) -> str:
@@ -48,7 +49,7 @@ def rows(count: int, seed: int = 7) -> list[dict[str, object]]:
     for index in range(count):
         row = dict(template[index % len(template)])
         back = timedelta(days=rng.randrange(31))  # the same shift for all of a row's times keeps their order
-        for key in ("registered_at", "ordered_at", "signed_at", "resolved_at", "paid_at"):
+        for key in DATETIME_KEYS:
             value = row.get(key)
             if isinstance(value, datetime):
                 row[key] = value - back
