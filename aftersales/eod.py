@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict
 from aftersales.checks.clock import cashback_due
 from aftersales.deadlines import cashback_deadline
 from aftersales.issues import Issue, Severity
-from aftersales.refunds import RefundSheet, refund_money, refund_sheet
+from aftersales.payout import refund_money
+from aftersales.refunds import RefundSheet, refund_sheet
 from aftersales.taxonomy import CASE_TYPES, MONEY_RESOLUTIONS, case_type_label, resolution_label
 from aftersales.validate import CaseResult, Report
 

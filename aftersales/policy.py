@@ -270,7 +270,7 @@ def parse_policy(
                 make_issue(
                     "policy-invalid", sheet=sheet, row=excel_row, column=column_letter(value_col), field="值",
                     value=cell_text(raw), param=param.name, why=f"值「{cell_text(raw)}」{why}",
-                    fallback=f"本次按默认值 {policy_value_text(param.key)} 运行",
+                    fallback=_fallback_text(param.key),
                 )
             )
     policy = Policy.model_validate(values)
@@ -290,6 +290,12 @@ def parse_policy(
         )
         policy = policy.model_copy(update={key: getattr(DEFAULT_POLICY, key)})
     return policy, issues
+
+
+def _fallback_text(key: str) -> str:
+    default = policy_value_text(key)
+    # An empty default (审批人名单, 节假日 …) is not a value to name: say the whole cell is unused.
+    return f"本次按默认值 {default} 运行" if default else "本次整格不用（当作空着），其中写对的部分也不算"
 
 
 def _find_policy_header(rows: Sequence[Sequence[object]]) -> tuple[int, int, int] | None:

@@ -2,9 +2,10 @@
 on the day; reconciled.
 
 - **Payable**: a money resolution or a freight refund that is due (partial-refund and refund-only at
-  once; return-refund, intercept-refund and freight refunds once the goods are back or the parcel
-  intercepted: status 待退款 / 已完成), not held, 付款时间 blank, and not in the workbook's ledger —
-  whatever day 方案时间 falls on.
+  once; return-refund and freight refunds once the goods are back — 收货时间 given or status 待退款 /
+  已完成 — and a row with 退运费 waits for its goods whatever its resolution; intercept-refund once the
+  status is 待退款 / 已完成), not held, 付款时间 blank, and not in the workbook's ledger — whatever day
+  方案时间 falls on.
 - **Held** (待处理, with the reason): every error of the case but the clock ones (which are why
   finance must pay now), return-qty-mismatch, a sheet-level error of the register, 已关闭, a 付款时间 in the future, no
   售后单号, goods not back yet, and cases that look like a ledger line paid under another 售后单号.
@@ -25,13 +26,13 @@ from aftersales.checks.context import case_issue, value_text
 from aftersales.issues import Issue, Severity
 from aftersales.ledger import EMPTY_LEDGER, Ledger, LedgerLine, batch_number
 from aftersales.model import Case
-from aftersales.taxonomy import MONEY_RESOLUTIONS, CaseType, Resolution, resolution_label
+from aftersales.payout import READY_STATUSES, freight_waits, goods_back, refund_money
+from aftersales.taxonomy import MONEY_RESOLUTIONS, Resolution, resolution_label
 from aftersales.validate import Report
 
 R = Resolution
 ZERO = Decimal("0.00")
 PAY_AT_ONCE = frozenset({R.PARTIAL_REFUND, R.REFUND_ONLY})
-READY_STATUSES = frozenset({"待退款", "已完成"})
 CLOCK_CODES = frozenset({"solution-overdue", "cashback-unpaid"})
 """Errors that never hold a payment: they say it is late (SPEC §14.5)."""
 HOLDING_WARNINGS = frozenset({"return-qty-mismatch"})
@@ -139,26 +140,6 @@ def is_covered(case: Case) -> bool:
     return case.resolution in MONEY_RESOLUTIONS or bool(case.freight_refund)
 
 
-def pays_whole_order(case: Case) -> bool:
-    """The resolutions where a blank 金额 means the whole 实付金额 (SPEC §14.2): the goods never
-    reached the buyer, so nothing is guessed."""
-    return case.resolution is R.INTERCEPT_REFUND or (
-        case.resolution is R.REFUND_ONLY and case.case_type is CaseType.REFUND_BEFORE_SHIP
-    )
-
-
-def refund_money(case: Case) -> Decimal:
-    """Money to the buyer for the goods: 金额; 实付金额 only where a blank 金额 means the whole order.
-    A money resolution with blank 金额 otherwise pays nothing (it is held as required-missing)."""
-    if case.resolution not in MONEY_RESOLUTIONS:
-        return ZERO
-    if case.amount is not None:
-        return case.amount
-    if pays_whole_order(case) and case.paid_amount is not None:
-        return case.paid_amount
-    return ZERO
-
-
 def category(case: Case) -> str:
     if case.resolution in MONEY_RESOLUTIONS:
         assert case.resolution is not None
@@ -167,9 +148,13 @@ def category(case: Case) -> str:
 
 
 def is_due(case: Case) -> bool:
-    """Partial refunds and refund-only at once; refunds of returned goods, interceptions and freight
-    refunds once the goods are back (status 待退款 or 已完成)."""
-    return case.resolution in PAY_AT_ONCE or case.status in READY_STATUSES
+    """Partial refunds and refund-only at once; refunds of returned goods and freight refunds once the
+    goods are back; an interception once its status says the parcel came back (待退款 / 已完成)."""
+    if case.resolution is R.INTERCEPT_REFUND:
+        return case.status in READY_STATUSES
+    if freight_waits(case):
+        return False
+    return case.resolution in PAY_AT_ONCE or goods_back(case)
 
 
 def hold_reasons(case: Case, issues: Iterable[Issue], now: datetime, sheet_errors: Sequence[Issue] = ()) -> list[str]:
@@ -186,9 +171,15 @@ def hold_reasons(case: Case, issues: Iterable[Issue], now: datetime, sheet_error
     if case.paid_at is not None and case.paid_at > now:
         reasons.append(f"付款时间 {value_text(case.paid_at)} 在未来：请核对付款时间")
     if not is_due(case):
-        what = "拦截成功、包裹退回" if case.resolution is R.INTERCEPT_REFUND else "退货入库"
-        reasons.append(f"等待{what}（状态：{case.status or '空'}），到「待退款」再付")
+        reasons.append(_awaiting(case))
     return reasons
+
+
+def _awaiting(case: Case) -> str:
+    if case.resolution is R.INTERCEPT_REFUND:
+        return f"等待拦截成功、包裹退回（状态：{case.status or '空'}），到「待退款」再付"
+    what = "退运费要等退回的货" if case.freight_refund and case.resolution in PAY_AT_ONCE else "等待退货"
+    return f"{what}入库（状态：{case.status or '空'}，收货时间空）：货到验收后填写收货时间或把状态改为「待退款」再付"
 
 
 def _row(case: Case, batch: str | None, reason: str = "") -> RefundRow:

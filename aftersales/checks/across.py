@@ -10,6 +10,7 @@ from decimal import Decimal
 from aftersales.checks.context import CheckContext, others, value_text
 from aftersales.issues import Issue
 from aftersales.model import Case
+from aftersales.payout import amount_meant
 from aftersales.taxonomy import Resolution, case_type_label
 
 
@@ -38,13 +39,13 @@ def check_duplicate_case_ids(cases: Sequence[Case], ctx: CheckContext) -> Iterat
 
 def check_order_refunds(cases: Sequence[Case], ctx: CheckContext) -> Iterator[Issue]:
     """order-refunds-exceed-paid: money of all cases of one order together above what was paid."""
-    with_money = [c for c in cases if c.amount is not None and c.resolution is not Resolution.GIFT]
+    with_money = [c for c in cases if amount_meant(c) is not None and c.resolution is not Resolution.GIFT]
     for group in _groups(with_money, order_key):
         paid_values = [c.paid_amount for c in group if c.paid_amount is not None]
         if not paid_values:
             continue
         paid = max(paid_values)
-        total = sum((c.amount for c in group if c.amount is not None), Decimal("0"))
+        total = sum((amount_meant(c) or Decimal("0") for c in group), Decimal("0"))  # blank may mean the whole order
         if total > paid:
             rows = sorted(c.row for c in group)
             for case in group:

@@ -12,6 +12,7 @@ from aftersales.columns import BY_KEY, INPUT_COLUMNS, REQUIRED_HEADERS, Kind
 from aftersales.deadlines import price_protect_end, return_window_end, within_price_protection
 from aftersales.issues import Issue
 from aftersales.model import Case
+from aftersales.payout import blank_amount_is_whole_order
 from aftersales.taxonomy import (
     GOODS_CASES,
     MONEY_RESOLUTIONS,
@@ -44,10 +45,7 @@ def _money_needs(kind: CaseType | None, chosen: Resolution | None, freight: bool
     needed: dict[str, str] = {}
     if chosen in MONEY_RESOLUTIONS:
         assert chosen is not None
-        whole_order = chosen is Resolution.INTERCEPT_REFUND or (
-            chosen is Resolution.REFUND_ONLY and kind is CaseType.REFUND_BEFORE_SHIP
-        )
-        if not whole_order:
+        if not blank_amount_is_whole_order(kind, chosen):
             needed["amount"] = f"「{resolution_label(chosen)}」要退钱，请填写退给买家的金额（不按猜测付款）"
     if chosen in MONEY_RESOLUTIONS or freight:
         what = f"「{resolution_label(chosen)}」" if chosen in MONEY_RESOLUTIONS and chosen is not None else "退运费"

@@ -8,6 +8,7 @@ from aftersales.checks.context import CheckContext, per_case, value_text
 from aftersales.deadlines import calendar_days_since, cashback_deadline, refund_due, solution_deadline
 from aftersales.issues import Issue
 from aftersales.model import Case
+from aftersales.payout import freight_waits
 from aftersales.policy import Policy
 from aftersales.taxonomy import CASHBACK_CHANNELS, Resolution
 
@@ -43,6 +44,7 @@ def cashback_due(case: Case, policy: Policy) -> bool:
         and case.resolved_at is not None
         and case.amount != 0
         and case.status != "已关闭"  # a closed case is never paid (closed-with-money says so)
+        and not freight_waits(case)  # its row is held for the freight's goods: the refund sheet says so
     )
 
 

@@ -9,10 +9,10 @@ from aftersales.checks.context import CheckContext, per_case
 from aftersales.checks.money import qty_mismatch
 from aftersales.issues import Issue
 from aftersales.model import Case
+from aftersales.payout import READY_STATUSES
 from aftersales.taxonomy import Resolution, resolution_label
 
 GOODS_BACK = frozenset({Resolution.RETURN_REFUND, Resolution.EXCHANGE})
-RECEIVED_STATUSES = frozenset({"待退款", "已完成"})
 
 
 @per_case
@@ -27,7 +27,7 @@ def check_goods_received(case: Case, ctx: CheckContext) -> Iterator[Issue]:
     """goods-received-missing: a return or exchange at 待退款 / 已完成 without 收货时间."""
     if "goods_received_at" not in ctx.present or "goods_received_at" in case.invalid:
         return
-    if case.resolution in GOODS_BACK and case.status in RECEIVED_STATUSES and case.goods_received_at is None:
+    if case.resolution in GOODS_BACK and case.status in READY_STATUSES and case.goods_received_at is None:
         assert case.resolution is not None
         yield ctx.issue(
             "goods-received-missing", case, "goods_received_at",

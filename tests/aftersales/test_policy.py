@@ -69,6 +69,15 @@ def test_unusable_value_is_positioned_and_default_kept(name, value, key):  # typ
     assert policy_value_text(key) in issues[0].message  # says which default was used
 
 
+@pytest.mark.parametrize(("name", "value"), [("节假日", "2026-11-02、十一"), ("调休上班日", "2026-13-01")])
+def test_an_unusable_list_with_an_empty_default_says_the_cell_is_unused(name: str, value: str) -> None:
+    policy, issues = parse_policy([HEADER, [name, value]])
+    assert policy.holidays == () and policy.workdays == ()
+    (issue,) = issues
+    assert issue.message.endswith("：本次整格不用（当作空着），其中写对的部分也不算，请改正。")
+    assert "默认值  运行" not in issue.message
+
+
 def test_unknown_parameter_name_is_reported():
     _, issues = parse_policy([HEADER, ["下班时问", "18:00"]])
     assert [(i.code, i.row, i.column, i.field) for i in issues] == [("policy-invalid", 2, "A", "参数")]

@@ -169,6 +169,31 @@ def test_awaiting_goods_is_pending_with_a_reason(make, status: str) -> None:  # 
     assert "等待" in line.reason
 
 
+@pytest.mark.parametrize("make", [return_refund, freight_only], ids=["return", "freight"])
+def test_goods_received_are_payable_whatever_the_status_says(make) -> None:  # type: ignore[no-untyped-def]
+    """SPEC §14.5: 收货时间 given *or* 待退款 / 已完成 — finance is not told to wait for goods already here."""
+    sheet = sheet_of([make(1, status="待入库", goods_received_at=RECEIVED)])
+    assert ids(sheet.payable) == [cid(1)]
+
+
+def test_an_interception_waits_for_its_status_not_a_receipt_time() -> None:
+    sheet = sheet_of([intercept_refund(1, status="待寄回", goods_received_at=RECEIVED)])
+    assert sheet.payable == () and ids(sheet.pending) == [cid(1)]
+
+
+@pytest.mark.parametrize("resolution", ["部分退款", "仅退款"])
+def test_a_freight_refund_waits_for_the_goods_even_on_a_refund_paid_at_once(resolution: str) -> None:
+    waiting = partial(1, case_type="质量问题", resolution=resolution, amount=D("8.00"), liable_party="我方",
+                      freight_refund=D("10.00"), return_tracking="SF1234567890")
+    assert codes(run([waiting])) == []  # no cashback-unpaid either: nothing on this row may be paid yet
+    assert codes(run([{**waiting, "goods_received_at": RECEIVED}])) == ["cashback-unpaid"]  # now it is late
+    sheet = sheet_of([waiting])
+    assert sheet.payable == ()
+    (line,) = sheet.pending
+    assert "退运费要等退回的货入库" in line.reason and "收货时间" in line.reason
+    assert ids(sheet_of([{**waiting, "goods_received_at": RECEIVED}]).payable) == [cid(1)]
+
+
 def test_paid_cases_are_never_payable_and_the_days_paid_ones_are_listed() -> None:
     today, yesterday = datetime(2026, 11, 21, 11, 0), datetime(2026, 11, 20, 17, 0)
     sheet = sheet_of([partial(1, paid_at=today), return_refund(2, status="已完成", paid_at=today),
@@ -560,6 +585,12 @@ def money(value: object) -> Decimal:
     return value or D("0.00")
 
 
+def meant(row: Mapping[str, object]) -> Decimal:
+    """金额 as typed; blank means the whole 实付金额 for 拦截退款 and 未发货 仅退款 (SPEC §14.2)."""
+    whole = row.get("resolution") == "拦截退款" or (row.get("resolution"), row.get("case_type")) == ("仅退款", "未发货退款")
+    return money(row.get("amount")) if row.get("amount") is not None or not whole else money(row.get("paid_amount"))
+
+
 @SETTINGS
 @given(registers())
 def test_sheet_total_equals_register_total_of_included_cases(rows: list[dict[str, object]]) -> None:
@@ -567,8 +598,7 @@ def test_sheet_total_equals_register_total_of_included_cases(rows: list[dict[str
     sheet = refund_sheet(report, DAY)
     payable = set(ids(sheet.payable))
     assert len(payable) == len(sheet.payable)
-    expected = sum((money(r.get("amount")) + money(r.get("freight_refund")) for r in rows if r["case_id"] in payable),
-                   D("0.00"))
+    expected = sum((meant(r) + money(r.get("freight_refund")) for r in rows if r["case_id"] in payable), D("0.00"))
     assert sheet.overall.total == expected
     assert sum((line.total for line in sheet.payable), D("0.00")) == expected
     assert sum((t.total for t in sheet.by_channel), D("0.00")) == expected

@@ -398,3 +398,17 @@ def test_a_partial_return_with_blank_amount_pays_nothing() -> None:
     report = run([returned(RECEIVED, qty=2, paid_amount=D("200.00"), amount=None)])
     assert [(i.code, i.field) for i in found(report, "required-missing")] == [("required-missing", "金额")]
     assert refund_sheet(report, DAY).payable == ()
+
+
+def test_a_blank_amount_meaning_the_whole_order_counts_in_the_order_total() -> None:
+    # Found in review: 未发货 仅退款 and 拦截退款 on one order of 100, both 金额 blank: 200 went out silently.
+    before_ship = valid_row(case_type="未发货退款", order_stage="未发货", signed_at=None, sku=None, severity=None,
+                            resolution="仅退款", amount=None, refund_channel="原路退款", payee_account=None, paid_at=None)
+    intercepted = valid_row(case_id="SH20261121-002", case_type="拦截退回", order_stage="已发货未签收", signed_at=None,
+                            severity=None, liable_party="我方", resolution="拦截退款", amount=None,
+                            refund_channel="原路退款", payee_account=None, status="待退款", paid_at=None)
+    report = run([before_ship, intercepted])
+    assert [i.row for i in found(report, "order-refunds-exceed-paid")] == [2, 3]
+    assert refund_sheet(report, DAY).payable == ()
+    alone = run([before_ship])
+    assert found(alone, "order-refunds-exceed-paid") == [] and len(refund_sheet(alone, DAY).payable) == 1

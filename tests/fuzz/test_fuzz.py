@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from aftersales.cells import EXCEL_ERROR_CODES, ExcelError
 from aftersales.columns import INPUT_COLUMNS
 from aftersales.ledger import read_ledger
-from aftersales.refunds import refund_money, refund_sheet
+from aftersales.payout import refund_money
+from aftersales.refunds import refund_sheet
 from aftersales.sheets import REFUND_HEADERS, REFUND_SHEET
 from aftersales.taxonomy import CASE_TYPES, RESOLUTIONS
 from aftersales.validate import validate
