@@ -112,6 +112,11 @@ class BookIO:
         target = self.book.sheets[sheet]
         target.tables[name].resize(target[address])
 
+    def merged_areas(self, sheet: str) -> list[str]:
+        """Not known here: xlwings' payload carries no merged areas, and asking Excel area by area would
+        cost a round trip each (what Excel does with a write into one was not tried in real Excel)."""
+        return []
+
     @contextlib.contextmanager
     def quiet(self) -> Iterator[None]:
         """Classic Excel redraws after every call (xlwings colours cell by cell there): pause it.

@@ -13,13 +13,15 @@ from aftersales.issues import Issue
 from aftersales.model import RawRegister
 from aftersales.output_owner import foreign_output_columns
 from aftersales.present import check_text, recommended_text
-from aftersales.session import Session, write_state_block
+from aftersales.session import NoRegister, Session, write_state_block
 from aftersales.sheets import STATE_SHEET
 from aftersales.state import OWNED_COLUMNS, block_lines
 from aftersales.validate import Report, validate
 
 OUTPUT_KEYS = tuple(column.key for column in OUTPUT_COLUMNS)
 OUTPUT_HEADER = {column.key: column.header for column in OUTPUT_COLUMNS}
+EXCEL_COLUMNS = 16384
+"""XFD: the last column of a sheet."""
 MAX_ID_RUNS = 50
 """At most this many separate blocks of blank 售后单号 are numbered in one run (the rest next run)."""
 
@@ -32,26 +34,60 @@ def output_columns(io: Book, raw: RawRegister) -> tuple[dict[str, int], list[str
     missing = [key for key in OUTPUT_KEYS if key not in found]
     if not missing:
         return found, []
-    # After every used column, not only the header's: data may reach further right than its header.
-    rows = io.values(raw.sheet)[raw.header_row - 1 :]
-    used = [i for row in rows for i, value in enumerate(row) if value not in (None, "")]
-    first_new = (max(used) + 2) if used else 1
+    occupied = _occupied_columns(io, raw)
+    first_new = _free_columns(occupied, len(missing), len(raw.header))
     headers = [next(c.header for c in OUTPUT_COLUMNS if c.key == key) for key in missing]
     io.write(raw.sheet, raw.header_row, first_new, [headers])
     for offset, key in enumerate(missing):
         found[key] = first_new + offset
-    _grow_table(io, raw, first_new + len(missing) - 1)
+    _grow_table(io, raw, first_new, first_new + len(missing) - 1)
     return found, missing
 
 
-def _grow_table(io: Book, raw: RawRegister, last_column: int) -> None:
+def _area(address: str) -> tuple[int, int, int, int]:
+    """(first row, first column, last row, last column), 1-based, of "A1:C3" / "$A$1:$C$3" / "B2"."""
+    first, _, last = address.replace("$", "").partition(":")
+    corners = []
+    for corner in (first, last or first):
+        letters = "".join(ch for ch in corner if ch.isalpha())
+        digits = "".join(ch for ch in corner if ch.isdigit())
+        corners.append((int(digits), column_index(letters) + 1))
+    return corners[0][0], corners[0][1], corners[1][0], corners[1][1]
+
+
+def _occupied_columns(io: Book, raw: RawRegister) -> set[int]:
+    """Columns (1-based) the outputs must not go into, from the header row down: any value (data may
+    reach further right than its header), a table, a merged area."""
+    rows = io.values(raw.sheet)[raw.header_row - 1 :]
+    occupied = {i + 1 for row in rows for i, value in enumerate(row) if value not in (None, "")}
+    for address in [address for _, address in io.tables(raw.sheet)] + io.merged_areas(raw.sheet):
+        _top, left, bottom, right = _area(address)
+        if bottom >= raw.header_row:
+            occupied.update(range(left, right + 1))
+    return occupied
+
+
+def _free_columns(occupied: set[int], count: int, header_width: int) -> int:
+    """The first of `count` free columns: right of everything occupied when Excel has room there, else
+    the first free run right of the header (a stray value near XFD must not push them off the sheet)."""
+    after_all = max(occupied, default=0) + 1
+    if after_all + count - 1 <= EXCEL_COLUMNS:
+        return after_all
+    for start in range(header_width + 1, EXCEL_COLUMNS - count + 2):
+        if not occupied.intersection(range(start, start + count)):
+            return start
+    raise NoRegister("登记表右边没有连续的空列可以写校验结果：请删掉表头右边不用的内容（如最右边 XFD 列附近的值）后再校验。")
+
+
+def _grow_table(io: Book, raw: RawRegister, first_new: int, last_new: int) -> None:
+    """Grow the register's own table (on the header row, holding its headers, ending right before the
+    new columns) over them; any other table, or one with a gap before the new columns, is left as it is."""
+    first_header = min(match_headers(raw.header).positions.values(), default=0) + 1
     for name, address in io.tables(raw.sheet):
-        start, _, end = address.replace("$", "").partition(":")
-        start_row = int("".join(ch for ch in start if ch.isdigit()))
-        end_letters = "".join(ch for ch in end if ch.isalpha())
-        if start_row == raw.header_row and column_index(end_letters) + 1 < last_column:
-            end_row = "".join(ch for ch in end if ch.isdigit())
-            io.resize_table(raw.sheet, name, f"{start}:{column_letter(last_column - 1)}{end_row}")
+        top, left, bottom, right = _area(address)
+        if top == raw.header_row and left <= first_header <= right and right == first_new - 1:
+            start = address.replace("$", "").partition(":")[0]
+            io.resize_table(raw.sheet, name, f"{start}:{column_letter(last_new - 1)}{bottom}")
 
 
 def _id_runs(rows: list[int]) -> list[list[int]]:
@@ -91,10 +127,11 @@ def write_outputs(io: Book, raw: RawRegister, report: Report, columns: dict[str,
         if issue.sheet == raw.sheet and issue.row is not None:
             issues[issue.row].append(issue)
     lines: list[dict[str, object]] = []
+    blank: dict[str, object] = dict.fromkeys(OUTPUT_KEYS, "")  # one for every row without a case
     for row in range(raw.header_row + 1, last_row + 1):
         result = by_row.get(row)
         if result is None:
-            lines.append(dict.fromkeys(OUTPUT_KEYS, ""))
+            lines.append(blank)
             continue
         rec = result.recommendation
         lines.append({

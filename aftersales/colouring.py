@@ -12,7 +12,15 @@ from aftersales.columns import OUTPUT_COLUMNS, column_index, column_letter
 from aftersales.issues import Issue, Severity
 from aftersales.model import RawRegister
 from aftersales.session import ensure_state_sheet
-from aftersales.sheets import ERROR_COLOUR, OUTPUT_FILL, STATE_HEADER_ROW, STATE_HEADERS, STATE_SHEET, WARNING_COLOUR
+from aftersales.sheets import (
+    ERROR_COLOUR,
+    OUTPUT_FILL,
+    POLICY_SHEET,
+    STATE_HEADER_ROW,
+    STATE_HEADERS,
+    STATE_SHEET,
+    WARNING_COLOUR,
+)
 from aftersales.validate import Report
 
 COLOUR_OF = {Severity.ERROR: ERROR_COLOUR, Severity.WARNING: WARNING_COLOUR}
@@ -55,6 +63,12 @@ class ColourPlan:
     """(sheet, header) → its 1-based column now."""
     base_fills: dict[tuple[str, int], str] = field(default_factory=dict)
     """(sheet, column) → the fill a cleared cell goes back to (the template's grey output columns)."""
+    sheets: frozenset[str] = frozenset()
+    """The sheets this run judges: remembered colours on other sheets (another register sheet checked
+    with --sheet) are neither cleared nor forgotten."""
+
+    def judges(self, sheet: str) -> bool:
+        return not self.sheets or sheet in self.sheets
 
     def locate(self, sheet: str, case_id: str, header: str) -> Place | None:
         row = self.rows_by_id.get((sheet, case_id))
@@ -71,7 +85,7 @@ def previous_colours(io: Book, plan: ColourPlan) -> dict[Place, str]:
     for row in io.values(STATE_SHEET)[STATE_HEADER_ROW:]:
         cells = [("" if value is None else str(value)) for value in [*row, "", "", "", "", ""][:5]]
         sheet, address, colour, case_id, header = cells
-        if not (sheet and colour) or sheet not in sheets:
+        if not (sheet and colour) or sheet not in sheets or not plan.judges(sheet):
             continue
         place: Place | None
         if case_id and header:
@@ -113,6 +127,8 @@ def save_colour_state(io: Book, plan: ColourPlan) -> None:
     old = io.values(STATE_SHEET)[STATE_HEADER_ROW - 1 :] if STATE_SHEET in io.sheet_names() else []
     old_rows = [[("" if v is None else str(v)) for v in [*line, "", "", "", "", ""][:5]] for line in old]
     old_rows = [line for line in old_rows if any(line)]
+    sheets = set(io.sheet_names())
+    rows += [list[object](line) for line in old_rows[1:] if line[0] in sheets and not plan.judges(line[0])]
     if old_rows == [[str(v) for v in line] for line in rows]:
         return  # nothing changed: no write
     ensure_state_sheet(io)
@@ -152,5 +168,6 @@ def colour_plan(raw: RawRegister, report: Report, columns: dict[str, int]) -> Co
         rows_by_id=rows_by_id,
         columns_by_header={(raw.sheet, header): column for column, header in headers.items()},
         base_fills={(raw.sheet, column): OUTPUT_FILL for column in columns.values()},
+        sheets=frozenset({raw.sheet, POLICY_SHEET, *(place[0] for place in wanted)}),
     )
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,22 +32,44 @@ class CheckedCopy:
     """What the button would have shown in a message box."""
 
 
+OPENPYXL_LOSSES = (
+    ("Data Validation extension", "引用其他工作表的下拉列表（Excel 2010 扩展）"),
+    ("Conditional Formatting extension", "部分条件格式（Excel 2010 扩展）"),
+    ("Slicer List extension", "切片器"),
+    ("wmf image format", "WMF 格式的图片"),
+)
+"""openpyxl's warnings of what it drops on load, as the user reads them."""
+
+
 def write_checked_copy(register: Path, out: Path, now: datetime, sheet: str | None, *, force: bool) -> CheckedCopy:
     """Write the checked copy of `register` (already read and checked as a spreadsheet) to `out`."""
     check_output(out, force=force, inputs=(register,))
     try:
         data = register.read_bytes()
         macros = zipfile.ZipFile(io.BytesIO(data)).namelist().count("xl/vbaProject.bin") > 0
-        book = load_workbook(io.BytesIO(data), keep_vba=macros, keep_links=True)
-        cached = load_workbook(io.BytesIO(data), data_only=True, keep_links=True)
+        wanted = ".xlsm" if macros else ".xlsx"
+        if out.suffix.lower() != wanted:
+            raise RegisterError(f"副本请用 {wanted} 结尾（{'输入文件带宏' if macros else '副本是不带宏的工作簿'}，"
+                                f"别的扩展名 Excel 打不开）：{out}")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            book = load_workbook(io.BytesIO(data), keep_vba=macros, keep_links=True, rich_text=True)
+            cached = load_workbook(io.BytesIO(data), data_only=True, keep_links=True)
     except OSError as error:
         raise RegisterError(f"无法读取 {register}：{error.strerror or error}") from None
+    except RegisterError:
+        raise
     except Exception as error:  # openpyxl refuses what calamine could read
         raise RegisterError(f"无法生成副本，openpyxl 打不开这个文件（{type(error).__name__}: {error}）：{register}") from None
-    if macros and out.suffix.lower() != ".xlsm":
-        raise RegisterError(f"输入文件带宏，副本请用 .xlsm 结尾（否则 Excel 打不开）：{out}")
+    lost = sorted({label for warning in caught for text, label in OPENPYXL_LOSSES if text in str(warning.message)})
     results = formula_results(book, cached)
     target = FileBook(book, cached)
     summary = run_action(target, now, CHECK_LABEL, validate_action, sheet)
-    written = write_bytes(with_formula_results(render_workbook(book), results), out, force=force, inputs=(register,))
-    return CheckedCopy(written, summary, tuple(target.alerts))
+    rendered = render_workbook(book)
+    if book.vba_archive is not None:
+        book.vba_archive.close()  # now, while its buffer is open (else a traceback when Python exits)
+    written = write_bytes(with_formula_results(rendered, results), out, force=force, inputs=(register,))
+    notes = [f"副本里没有保留：{'、'.join(lost)}（openpyxl 不支持），原文件里仍在"] if lost else []
+    if target.skipped:
+        notes.append(f"合并单元格里没有写入：{'、'.join(target.skipped[:5])}{' 等' if len(target.skipped) > 5 else ''}")
+    return CheckedCopy(written, summary, (*target.alerts, *notes))

@@ -17,10 +17,11 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import PatternFill
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.table import TableColumn
+from openpyxl.worksheet.worksheet import Worksheet
 
 from aftersales.book import Formula
 from aftersales.cells import EXCEL_ERROR_CODES
@@ -44,6 +45,12 @@ class FileBook:
         self._values: dict[str, list[list[object]]] = {}
         self.alerts: list[str] = []
         """What the button would have shown in a message box."""
+        self._skipped: set[str] = set()
+        """Cells inside merged areas that a write reached (openpyxl holds no value there)."""
+
+    @property
+    def skipped(self) -> list[str]:
+        return sorted(self._skipped)
 
     def sheet_names(self) -> list[str]:
         return list(self.book.sheetnames)
@@ -51,14 +58,22 @@ class FileBook:
     def values(self, name: str) -> list[list[object]]:
         if name not in self._values:
             source = self.cached[name] if name in self.cached.sheetnames else self.book[name]
-            self._values[name] = [list(row) for row in source.iter_rows(values_only=True)]
+            self._values[name] = _sparse_rows(source)
         return self._values[name]
 
     def write(self, sheet: str, row: int, column: int, values: Sequence[Sequence[object]]) -> None:
         target = self.book[sheet]
+        cells = target._cells  # what exists: a blank written where no cell is needs no cell (memory)
         for r, line in enumerate(values):
             for c, value in enumerate(line):
-                _put(target.cell(row=row + r, column=column + c), value)
+                place = (row + r, column + c)
+                if value in (None, "") and place not in cells:
+                    continue
+                cell = target.cell(row=place[0], column=place[1])
+                if isinstance(cell, MergedCell):
+                    self._skipped.add(f"{sheet}!{cell.coordinate}")
+                    continue
+                _put(cell, value)
 
     def set_formula(self, sheet: str, cell: str, formula: str) -> None:
         self.book[sheet][cell] = formula
@@ -74,9 +89,11 @@ class FileBook:
         target = self.book[sheet]
         for r, line in enumerate(colours):
             for c, colour in enumerate(line):
-                if colour is ...:
+                if colour is ... or (colour is None and (row + r, column + c) not in target._cells):
                     continue
                 cell = target.cell(row=row + r, column=column + c)
+                if isinstance(cell, MergedCell):
+                    continue
                 cell.fill = _fill(colour) if isinstance(colour, str) else _NO_FILL
 
     def add_sheet(self, name: str, *, hidden: bool = False) -> None:
@@ -108,8 +125,23 @@ class FileBook:
         if table.autoFilter is not None:
             table.autoFilter.ref = table.ref
 
+    def merged_areas(self, sheet: str) -> list[str]:
+        return [str(area) for area in self.book[sheet].merged_cells.ranges]
+
     def alert(self, message: str, title: str) -> None:
         self.alerts.append(f"{title}：{message}")
+
+
+def _sparse_rows(sheet: Worksheet) -> list[list[object]]:
+    """The sheet's values as rows from A1, each only as long as its last cell (iter_rows would create
+    a cell for every place of the bounding box: millions for one stray value at row 1,048,576)."""
+    rows: list[list[object]] = [[] for _ in range(sheet.max_row if sheet._cells else 0)]
+    for (row, column), cell in sheet._cells.items():
+        line = rows[row - 1]
+        if len(line) < column:
+            line.extend([None] * (column - len(line)))
+        line[column - 1] = cell.value
+    return rows
 
 
 def _put(cell: Cell, value: object) -> None:
@@ -141,12 +173,11 @@ def formula_results(book: Workbook, cached: Workbook) -> dict[str, dict[str, obj
         if sheet.title not in cached.sheetnames:
             continue
         values = cached[sheet.title]
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    result = values[cell.coordinate].value
-                    if result is not None:
-                        found.setdefault(sheet.title, {})[cell.coordinate] = result
+        for place, cell in list(sheet._cells.items()):  # only cells that exist (iter_rows would create more)
+            if cell.data_type == "f":
+                result = values._cells.get(place)
+                if result is not None and result.value is not None:
+                    found.setdefault(sheet.title, {})[cell.coordinate] = result.value
     return found
 
 

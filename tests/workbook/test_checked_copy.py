@@ -23,7 +23,7 @@ from aftersales.demo import demo_now
 from aftersales.sheets import ERROR_COLOUR, LOG_SHEET, STATE_SHEET, WARNING_COLOUR
 from tests.addin.payload import Excel, payload_from_xlsx
 from tests.domain import KEYS, valid_row
-from tests.workbook.xlsx import register_book, save
+from tests.workbook.xlsx import letter_of, register_book, save
 from workbook.checked_copy import write_checked_copy
 from workbook.cli import main
 from workbook.reader import read_register
@@ -243,3 +243,125 @@ def test_a_workbook_with_macros_needs_an_xlsm_copy(tmp_path: Path, demo_workbook
 
     with pytest.raises(RegisterError, match="xlsm"):
         write_checked_copy(register, tmp_path / "c.xlsx", NOW, REGISTER, force=False)
+
+
+# --- where the outputs go, and what the copy keeps (found trying it as a user) -------------------------
+
+
+def header_cells(path: Path, sheet: str = REGISTER, row: int = 1) -> dict[int, object]:
+    return {cell.column: cell.value for cell in openpyxl.load_workbook(path)[sheet][row] if cell.value is not None}
+
+
+OUTPUT_HEADERS = [column.header for column in OUTPUT_COLUMNS]
+
+
+def test_a_stray_value_at_xfd_does_not_push_the_outputs_off_the_sheet(tmp_path: Path) -> None:
+    book = register_book([valid_row(amount=Decimal("60.00"))])
+    book.active["XFD3"] = "x"  # type: ignore[index]
+    register = save(book, tmp_path / "stray.xlsx")
+    copy = tmp_path / "c.xlsx"
+    assert main(["check", str(register), "-o", str(copy), "--now", NOW_TEXT]) == 1
+    headers = header_cells(copy)
+    assert [headers.get(len(KEYS) + n) for n in range(1, 5)] == OUTPUT_HEADERS  # right after the header
+    assert max(headers) <= 16384
+    assert "over-ceiling" in str(openpyxl.load_workbook(copy)[REGISTER].cell(row=2, column=len(KEYS) + 4).value)
+
+
+def test_outputs_go_past_a_merged_note_and_every_row_is_written(tmp_path: Path, capsys: Capsys) -> None:
+    book = register_book([valid_row(amount=Decimal("60.00")), valid_row(case_id="SH20261121-002")])
+    sheet = book.active
+    assert sheet is not None
+    sheet.cell(row=2, column=len(KEYS) + 2, value="组长批注：本周重点")
+    sheet.merge_cells(start_row=2, start_column=len(KEYS) + 2, end_row=4, end_column=len(KEYS) + 6)
+    register = save(book, tmp_path / "merged.xlsx")
+    copy = tmp_path / "c.xlsx"
+    assert main(["check", str(register), "-o", str(copy), "--now", NOW_TEXT]) == 1
+    assert "内部错误" not in capsys.readouterr().err
+    headers = header_cells(copy)
+    first = len(KEYS) + 7
+    assert [headers.get(first + n) for n in range(4)] == OUTPUT_HEADERS
+    checked = openpyxl.load_workbook(copy)[REGISTER]
+    assert "over-ceiling" in str(checked.cell(row=2, column=first + 3).value)
+    assert checked.cell(row=3, column=first).value  # the second case got its recommendation too
+    assert [str(area) for area in checked.merged_cells.ranges] == [str(area) for area in sheet.merged_cells.ranges]
+
+
+def test_only_the_registers_own_table_grows(tmp_path: Path) -> None:
+    from openpyxl.worksheet.table import Table
+
+    book = register_book([valid_row()], table="Register")
+    sheet = book.active
+    assert sheet is not None
+    left = len(KEYS) + 2  # a lookup table of the shop's, one empty column right of the register
+    for row, values in enumerate([["客服名单", "工号"], ["小王", 1], ["小李", 2]], start=1):
+        for offset, value in enumerate(values):
+            sheet.cell(row=row, column=left + offset, value=value)
+    staff = f"{sheet.cell(row=1, column=left).coordinate}:{sheet.cell(row=3, column=left + 1).coordinate}"
+    sheet.add_table(Table(displayName="Staff", ref=staff))
+    register_ref = sheet.tables["Register"].ref
+    register = save(book, tmp_path / "tables.xlsx")
+    copy = tmp_path / "c.xlsx"
+    main(["check", str(register), "-o", str(copy), "--now", NOW_TEXT])
+    checked = openpyxl.load_workbook(copy)[REGISTER]
+    assert {name: str(ref) for name, ref in checked.tables.items()} == {"Register": register_ref, "Staff": staff}
+    assert [header_cells(copy).get(left + 2 + n) for n in range(4)] == OUTPUT_HEADERS
+
+
+@pytest.mark.parametrize("name", ["c.xlsm", "c.csv", "c.xls", "c"])
+def test_the_copy_of_an_xlsx_must_be_named_xlsx(tmp_path: Path, demo_workbook: Path, capsys: Capsys,
+                                                name: str) -> None:
+    assert main(["check", str(demo_workbook), "-o", str(tmp_path / name), "--now", NOW_TEXT]) == 2
+    assert ".xlsx" in capsys.readouterr().err and not (tmp_path / name).exists()
+
+
+def test_checking_another_sheet_keeps_the_first_sheets_colours_to_clear(tmp_path: Path) -> None:
+    from tests.workbook.xlsx import write_register
+
+    book = register_book([valid_row()], sheet="11月")
+    write_register(book.create_sheet("12月"), [valid_row(amount=Decimal("60.00"))])
+    register = save(book, tmp_path / "months.xlsx")
+    first, second, third = (tmp_path / f"c{n}.xlsx" for n in (1, 2, 3))
+    main(["check", str(register), "-o", str(first), "--now", NOW_TEXT, "--sheet", "12月"])
+    amount = f"{letter_of('amount')}2"
+    assert copy_colours(first, "12月").get(amount) == ERROR_COLOUR
+    main(["check", str(first), "-o", str(second), "--now", NOW_TEXT, "--sheet", "11月"])
+    fixed = openpyxl.load_workbook(second)
+    fixed["12月"][amount] = 12  # the agent fixes 12月 after 11月 was checked
+    fixed.save(second)
+    main(["check", str(second), "-o", str(third), "--now", NOW_TEXT, "--sheet", "12月"])
+    assert amount not in copy_colours(third, "12月")
+
+
+def test_rich_text_in_a_users_cell_is_kept(tmp_path: Path) -> None:
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    book = register_book([valid_row()])
+    sheet = book.active
+    assert sheet is not None
+    cell = sheet[f"{letter_of('description')}2"]
+    cell.value = CellRichText([TextBlock(InlineFont(b=True, color="FF0000"), "重要："), "大客户，外箱压坏"])
+    register = save(book, tmp_path / "rich.xlsx")
+    copy = tmp_path / "c.xlsx"
+    main(["check", str(register), "-o", str(copy), "--now", NOW_TEXT])
+    kept = openpyxl.load_workbook(copy, rich_text=True)[REGISTER][cell.coordinate].value
+    assert isinstance(kept, CellRichText) and str(kept) == "重要：大客户，外箱压坏"
+
+
+def test_a_value_at_the_last_row_costs_no_memory_for_the_rows_between(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    book = register_book([valid_row()])
+    book.active["B1048576"] = "x"  # type: ignore[index]
+    register = save(book, tmp_path / "far.xlsx")
+    copy = tmp_path / "c.xlsx"
+    child = (
+        "import resource, sys; from workbook.cli import main\n"
+        f"code = main(['check', {str(register)!r}, '-o', {str(copy)!r}, '--now', {NOW_TEXT!r}])\n"
+        "print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
+    )
+    result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True)
+    code, peak_mib = result.stdout.split()[-2:]
+    assert code == "1" and int(peak_mib) < 500, result.stdout[-300:]
+    assert copy.stat().st_size < 100_000  # no cell made for the million rows between
