@@ -91,7 +91,8 @@ def voucher_action(session: Session) -> str:
     solved = [c for c in cases if c.resolution is not None]
     # Every case in the register: one whose 处理方案 was removed loses its drafts (posted ones reversed).
     scope = {c.case_id for c in cases if c.case_id}
-    sheet = regenerate(cases, existing, scope)
+    sheet = regenerate(cases, existing, scope, today=session.now.date(),
+                       ship_first=session.policy()[0].exchange_ship_first)
     if sheet != existing or VOUCHER_SHEET not in io.sheet_names():
         blank = [""] * width
 

@@ -1,6 +1,8 @@
 """Vouchers (单据, SPEC §8; seed 000 二–五): the warehouse and expense documents each resolution needs.
 
-Numbers are deterministic (`{售后单号}-{code}{n}`), so regenerating gives the same sheet. Posted
+Vouchers follow the goods (SPEC §14.4): 退货单 and an exchange's replacement only once the returned goods
+are back, dated by 收货时间; a courier's 少货 books no 出库单冲单. Numbers are deterministic
+(`{售后单号}-{code}{n}`), so regenerating gives the same sheet. Posted
 vouchers (状态 已过账) are never changed: when a case changes after posting, regeneration adds a
 reversal (negated lines, number + `-R`, 冲销单号 → the original) and new drafts. Drafts are replaced.
 """
@@ -19,6 +21,7 @@ from aftersales.cells import parse_datetime, parse_integer, parse_money, parse_t
 from aftersales.columns import column_letter
 from aftersales.issues import Issue, make_issue
 from aftersales.model import Case
+from aftersales.payout import READY_STATUSES
 from aftersales.sheets import VOUCHER_HEADERS, VOUCHER_SHEET, records
 from aftersales.taxonomy import GOODS_CASES, CaseType, Resolution, case_type_label, normalise_text, resolution_label
 
@@ -47,7 +50,7 @@ class Voucher(BaseModel):
     """单据号: `{售后单号}-{code}{n}`, a reversal adds `-R`."""
     type: VoucherType
     day: date | None
-    """日期: the date of 方案时间."""
+    """日期: the date of 方案时间; of 收货时间 (else the report date) for what waits for the goods."""
     case_id: str
     order_id: str | None = None
     sku: str | None = None
@@ -81,6 +84,22 @@ assert len(Voucher.model_fields) == len(VOUCHER_HEADERS)
 
 _Line = tuple[VoucherType, str | None, int | None, Decimal | None, str]
 """type, sku, signed quantity, money, 摘要."""
+INTERCEPT_BACK_STATUSES = frozenset({"已完成"})
+"""An interception's 待退款 means the parcel is still on its way back (SPEC §14.4)."""
+
+
+def goods_are_back(case: Case) -> bool:
+    """Returned goods in the warehouse (SPEC §14.4): 收货时间 given, or status 待退款 / 已完成 (an
+    interception: 已完成 only)."""
+    if case.goods_received_at is not None:
+        return True
+    back = INTERCEPT_BACK_STATUSES if case.resolution is R.INTERCEPT_REFUND else READY_STATUSES
+    return case.status in back
+
+
+def _courier_short(case: Case) -> bool:
+    """少货 the courier lost (空包裹): no warehouse error, so no 出库单冲单 (SPEC §14.4)."""
+    return case.case_type is CaseType.SHORT and case.liable_party == "快递"
 
 
 def _fy(case: Case) -> list[_Line]:
@@ -106,10 +125,11 @@ def _lines(case: Case) -> list[_Line]:
     lines: list[_Line] = []
     back = (VoucherType.TH, case.sku, qty, None, f"退货入库：{case.sku} 退回 {qty} 件")
     out = (VoucherType.BC, case.sku, qty, None, f"补出库：{case.sku} 补发 {qty} 件")
+    short = [] if _courier_short(case) else [(VoucherType.CC, case.sku, -qty, None, f"少发冲单：{case.sku} 少发 {qty} 件")]
     if kind is CaseType.SHORT and resolution is R.REFUND_ONLY:
-        lines = [(VoucherType.CC, case.sku, -qty, None, f"少发冲单：{case.sku} 少发 {qty} 件"), *_fy(case)]
+        lines = [*short, *_fy(case)]
     elif kind is CaseType.SHORT and resolution is R.RESHIP:
-        lines = [(VoucherType.CC, case.sku, -qty, None, f"少发冲单：{case.sku} 少发 {qty} 件"), out]
+        lines = [*short, out]
     elif kind is CaseType.WRONG_ITEM and resolution is R.EXCHANGE:
         lines = [*_wrong_shipment(case), (VoucherType.TH, case.received_sku, qty, None,
                                           f"退货入库：错发的 {case.received_sku} 退回 {qty} 件"), out]
@@ -141,8 +161,17 @@ def _lines(case: Case) -> list[_Line]:
     return lines
 
 
-def case_vouchers(case: Case, first: Counter[VoucherType] | None = None) -> list[Voucher]:
-    """The draft vouchers of a case's chosen resolution (none without 售后单号 or 处理方案).
+def _waits_for_goods(case: Case, kind: VoucherType, ship_first: bool) -> bool:
+    """退货单, and the replacement of an exchange (seed 004 4.8: 在收到客户包裹时处理系统换货事项, unless the
+    shop ships first), wait for the returned goods; reships go at once."""
+    return kind is VoucherType.TH or (kind is VoucherType.BC and case.resolution is R.EXCHANGE and not ship_first)
+
+
+def case_vouchers(case: Case, first: Counter[VoucherType] | None = None, *, today: date | None = None,
+                  ship_first: bool = False) -> list[Voucher]:
+    """The draft vouchers of a case's chosen resolution (none without 售后单号 or 处理方案), as far as they
+    are due (SPEC §14.4): those that wait for the returned goods only once they are back, dated by
+    收货时间 (else `today`, the report date); the others dated by 方案时间.
 
     `first` gives, per type, how many numbers the case already used (posted ones): new numbers
     continue after them.
@@ -150,15 +179,30 @@ def case_vouchers(case: Case, first: Counter[VoucherType] | None = None) -> list
     if case.case_id is None or case.resolution is None or case.case_type is None:
         return []
     used = Counter(first or {})
+    solved = case.resolved_at.date() if case.resolved_at else None
+    received = case.goods_received_at.date() if case.goods_received_at else today or solved
+    back = goods_are_back(case)
     vouchers = []
     for kind, sku, qty, amount, summary in _lines(case):
+        waits = _waits_for_goods(case, kind, ship_first)
+        if waits and not back:
+            continue
         used[kind] += 1
         vouchers.append(Voucher(
-            number=f"{case.case_id}-{kind.name}{used[kind]}", type=kind,
-            day=case.resolved_at.date() if case.resolved_at else None, case_id=case.case_id,
-            order_id=case.order_id, sku=sku, qty=qty, amount=amount, summary=summary,
+            number=f"{case.case_id}-{kind.name}{used[kind]}", type=kind, day=received if waits else solved,
+            case_id=case.case_id, order_id=case.order_id, sku=sku, qty=qty, amount=amount, summary=summary,
         ))
     return vouchers
+
+
+def _keep_posted_days(case: Case, wanted: list[Voucher], live: Sequence[Voucher]) -> list[Voucher]:
+    """A voucher dated by the report date (收货时间 blank) keeps the day it was posted with: the date of
+    the run is no change of the case."""
+    if case.goods_received_at is not None:
+        return wanted
+    posted = {(v.type, v.sku, v.qty, v.amount): v.day for v in live}
+    return [v.model_copy(update={"day": posted.get((v.type, v.sku, v.qty, v.amount), v.day)})
+            if v.type in (VoucherType.TH, VoucherType.BC) else v for v in wanted]
 
 
 def reversal(voucher: Voucher) -> Voucher:
@@ -187,7 +231,8 @@ Slot = Voucher | None
 """A line of the 单据 sheet: a voucher, or an empty line (kept so posted rows never move)."""
 
 
-def regenerate(cases: Sequence[Case], existing: Sequence[Slot], in_scope: Iterable[str]) -> list[Slot]:
+def regenerate(cases: Sequence[Case], existing: Sequence[Slot], in_scope: Iterable[str], *,
+               today: date | None = None, ship_first: bool = False) -> list[Slot]:
     """The 单据 sheet after regenerating the cases whose 售后单号 is in `in_scope`.
 
     Posted rows, and the rows of cases out of scope, stay in their own lines (posted ones of a case
@@ -211,7 +256,8 @@ def regenerate(cases: Sequence[Case], existing: Sequence[Slot], in_scope: Iterab
         reversed_numbers = {v.reverses for v in posted if v.reverses}
         live = [v for v in posted if not v.reverses and v.number not in reversed_numbers]
         originals = [v for v in posted if not v.reverses]
-        wanted = case_vouchers(case, _type_numbers(originals))
+        wanted = _keep_posted_days(case, case_vouchers(case, _type_numbers(originals), today=today,
+                                                       ship_first=ship_first), live)
         if sorted(map(repr, (v.content() for v in live))) == sorted(map(repr, (v.content() for v in wanted))):
             new_rows[case.case_id] = deque()  # the posted vouchers already say what the case needs
         else:

@@ -172,15 +172,16 @@ def _json_value(value: object) -> object:
 
 
 def voucher_rows(register: RegisterFile, report: Report, day: date | None) -> tuple[list[Voucher], list[int]]:
-    """The 单据 rows (the register's posted ones kept, drafts regenerated) for the cases in scope,
-    and the Excel rows of solved cases that have no 售后单号 to number vouchers with."""
+    """The 单据 rows (the register's posted ones kept, drafts regenerated; with `day`, those dated that
+    day, SPEC §14.4), and the Excel rows of solved cases that have no 售后单号 to number vouchers with."""
     cases = [result.case for result in report.results]
-    solved = [c for c in cases if c.resolution is not None and (day is None or (c.resolved_at and c.resolved_at.date() == day))]
-    # Without --date every case is in scope: one whose 处理方案 was removed loses its drafts.
-    scope = {c.case_id for c in (solved if day is not None else cases) if c.case_id}
-    rows = vouchers_only(regenerate(cases, parse_voucher_rows(register.voucher_rows), scope))
+    solved = [c for c in cases if c.resolution is not None]
+    # Every case is in scope: one whose 处理方案 was removed loses its drafts.
+    scope = {c.case_id for c in cases if c.case_id}
+    rows = vouchers_only(regenerate(cases, parse_voucher_rows(register.voucher_rows), scope,
+                                    today=day or report.now.date(), ship_first=register.policy.exchange_ship_first))
     if day is not None:
-        rows = [v for v in rows if v.case_id in scope]
+        rows = [v for v in rows if v.day == day]
     return rows, [c.row for c in solved if not c.case_id]
 
 

@@ -36,7 +36,7 @@ RESOLVED = datetime(2026, 11, 21, 10, 30)
 # Every case below, unless a row overrides it: 售后单号 CID, 2 pieces of SKU, the wrong item RECV,
 # 涉及金额 15.00, 金额 12.00, no freight refund.
 BASE = {"case_id": CID, "sku": SKU, "received_sku": RECV, "qty": 2, "item_amount": D("15.00"),
-        "amount": D("12.00"), "freight_refund": None, "resolved_at": RESOLVED}
+        "amount": D("12.00"), "freight_refund": None, "resolved_at": RESOLVED, "liable_party": "我方"}
 
 Line = tuple[str, str | None, int | None, Decimal | None]
 """(code, 货号, signed 数量, 金额)."""
@@ -88,6 +88,10 @@ SECTION_8 = [
      [cc(SKU, -2), fy("12.00")]),
     ("short+reship", "少货漏发", "补发", {},
      [cc(SKU, -2), bc()]),
+    ("courier-short+refund-only", "少货漏发", "仅退款", {"liable_party": "快递"},  # §14.4: 空包裹, no CC
+     [fy("12.00")]),
+    ("courier-short+reship", "少货漏发", "补发", {"liable_party": "快递"},
+     [bc()]),
     ("wrong-item+exchange", "错货错发", "换货", {},
      [cc(SKU, -2), cc(RECV, +2), th(RECV), bc()]),
     ("wrong-item+return-refund", "错货错发", "退货退款", {},
@@ -458,3 +462,59 @@ def test_a_case_renumbered_after_posting_names_its_old_posted_vouchers() -> None
     rows = [["XX 店"], list(VOUCHER_HEADERS), *(v.row() for v in posted)]
     (issue,) = orphaned_vouchers([renumbered], rows)
     assert (issue.row, issue.value) == (3, CID)  # under a title row: the sheet's own row
+
+
+# --- SPEC §14.4: vouchers follow the goods -------------------------------------------------------------
+
+RECEIVED_AT = datetime(2026, 11, 23, 14, 0)
+REPORT_DAY = date(2026, 11, 24)
+
+
+def dated(vouchers: list[Voucher]) -> list[tuple[str, date | None]]:
+    return [(v.code, v.day) for v in vouchers]
+
+
+@pytest.mark.parametrize("status", ["已给方案", "待寄回", "待入库"])
+def test_no_return_voucher_before_the_goods_are_back(status: str) -> None:
+    subject = case("质量问题", "退货退款", status=status)
+    assert case_vouchers(subject, today=REPORT_DAY) == []
+    exchange = case("尺码问题", "换货", status=status)
+    assert case_vouchers(exchange, today=REPORT_DAY) == []  # the replacement waits too (seed 004 4.8)
+
+
+def test_the_goods_back_are_booked_on_the_day_they_arrived() -> None:
+    subject = case("尺码问题", "换货", status="待入库", goods_received_at=RECEIVED_AT, freight_refund=D("8.00"))
+    assert dated(case_vouchers(subject, today=REPORT_DAY)) == [
+        ("TH", date(2026, 11, 23)), ("BC", date(2026, 11, 23)), ("FY", date(2026, 11, 21))]
+
+
+def test_goods_back_without_a_receipt_time_are_booked_on_the_report_day() -> None:
+    subject = case("质量问题", "退货退款", status="待退款")
+    assert dated(case_vouchers(subject, today=REPORT_DAY)) == [("TH", REPORT_DAY)]
+
+
+@pytest.mark.parametrize(("status", "received", "booked"), [
+    ("待退款", None, False), ("已完成", None, True), ("待退款", RECEIVED_AT, True)])
+def test_an_interception_is_back_when_completed_or_received(status: str, received: datetime | None,
+                                                            booked: bool) -> None:
+    subject = case("拦截退回", "拦截退款", status=status, goods_received_at=received)
+    assert bool(case_vouchers(subject, today=REPORT_DAY)) is booked
+
+
+def test_a_shop_that_ships_first_sends_the_replacement_at_once() -> None:
+    subject = case("尺码问题", "换货", status="待寄回")
+    assert dated(case_vouchers(subject, today=REPORT_DAY, ship_first=True)) == [("BC", date(2026, 11, 21))]
+
+
+def test_reships_go_at_once_and_a_wrong_items_exchange_waits() -> None:
+    gift = case("错货错发", "赠送", status="已给方案", amount=D("9.90"))
+    assert [code for code, *_ in lines(case_vouchers(gift, today=REPORT_DAY))] == ["CC", "CC", "KT", "BC"]
+    exchange = case("错货错发", "换货", status="待寄回")
+    assert [code for code, *_ in lines(case_vouchers(exchange, today=REPORT_DAY))] == ["CC", "CC"]
+
+
+def test_a_posted_return_voucher_dated_by_the_report_day_does_not_move_the_next_day() -> None:
+    subject = case("质量问题", "退货退款", status="待退款")
+    (posted,) = [v.model_copy(update={"status": POSTED}) for v in case_vouchers(subject, today=REPORT_DAY)]
+    sheet = regenerate([subject], [posted], [CID], today=date(2026, 11, 25))
+    assert sheet == [posted]
