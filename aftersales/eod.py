@@ -6,17 +6,17 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict
 
 from aftersales.checks.clock import cashback_due
 from aftersales.deadlines import cashback_deadline
-from aftersales.issues import Issue, Severity
+from aftersales.issues import CATALOGUE, Issue, Severity
 from aftersales.payout import refund_money
 from aftersales.refunds import RefundSheet, refund_sheet
-from aftersales.taxonomy import CASE_TYPES, MONEY_RESOLUTIONS, case_type_label, resolution_label
+from aftersales.taxonomy import CASE_TYPES, MONEY_RESOLUTIONS, Resolution, case_type_label, resolution_label
 from aftersales.validate import CaseResult, Report
 
 ZERO = Decimal("0.00")
@@ -93,6 +93,8 @@ class ListedCase(BaseModel):
     agent: str | None
     buyer: str
     detail: str
+    money: Decimal | None = None
+    """The money the line is about (an unpaid cashback, a courier claim)."""
 
 
 class AgentLine(BaseModel):
@@ -123,6 +125,11 @@ class EndOfDay(BaseModel):
     money_by_channel: tuple[tuple[str, Decimal], ...]
     by_case_type: tuple[tuple[str, int], ...]
     agents: tuple[AgentLine, ...]
+    due_tomorrow: tuple[ListedCase, ...]
+    open_ages: tuple[tuple[str, int], ...]
+    """Open cases by days since registered (SPEC §14.6: 0–1, 2–3, 4–7, > 7 天)."""
+    action_cases: int
+    """Cases that need action before going home (each once), plus problems not on a case row."""
     courier: tuple[ListedCase, ...]
     held_refunds: tuple[ListedCase, ...]
     errors: tuple[ListedCase, ...]
@@ -138,7 +145,8 @@ class EndOfDay(BaseModel):
 
     @property
     def cashback_unpaid_sum(self) -> Decimal:
-        return self.cashback_sum - self.cashback_paid
+        """Every unpaid cashback due by the end of the day, from any day."""
+        return sum((case.money or ZERO for case in self.cashback_unpaid), ZERO)
 
     @property
     def money_out(self) -> Decimal:
@@ -146,15 +154,65 @@ class EndOfDay(BaseModel):
 
     @property
     def needs_action(self) -> int:
-        """Things to do before going home: overdue cases, unpaid cashback, errors."""
-        return len(self.overdue) + len(self.cashback_unpaid) + self.error_count
+        """Cases to handle before going home (overdue, unpaid cashback, errors), each counted once."""
+        return self.action_cases
 
 
-def _listed(result: CaseResult, detail: str) -> ListedCase:
+def _listed(result: CaseResult, detail: str, money: Decimal | None = None) -> ListedCase:
     case = result.case
     kind = case_type_label(case.case_type) if case.case_type else "（未填类型）"
     return ListedCase(row=case.row, case_id=case.case_id, case_type=kind, agent=case.agent,
-                      buyer=mask_buyer(case.buyer), detail=mask_text(detail))
+                      buyer=mask_buyer(case.buyer), detail=mask_text(detail), money=money)
+
+
+AGE_BUCKETS = (("0–1 天", 0, 1), ("2–3 天", 2, 3), ("4–7 天", 4, 7), ("7 天以上", 8, None))
+
+
+def _open_ages(results: tuple[CaseResult, ...], day: date) -> tuple[tuple[str, int], ...]:
+    ages = [(day - r.case.registered_at.date()).days for r in results
+            if r.case.is_open and r.case.registered_at is not None and r.case.registered_at.date() <= day]
+    return tuple((label, sum(1 for age in ages if low <= age and (high is None or age <= high)))
+                 for label, low, high in AGE_BUCKETS)
+
+
+def _claim(result: CaseResult) -> Decimal:
+    """What the shop claims from the courier: money given (金额 + 退运费) and reshipped goods (涉及金额)."""
+    case = result.case
+    goods = case.item_amount or ZERO if case.resolution is Resolution.RESHIP else ZERO
+    return refund_money(case) + (case.freight_refund or ZERO) + goods
+
+
+def _courier_line(result: CaseResult) -> ListedCase:
+    case = result.case
+    claim = _claim(result)
+    detail = (f"运单号 {case.tracking_no or '（未填）'}；索赔 {claim:.2f} 元；{case.liable_party or '责任待定'}；"
+              f"{case.status or '待处理'}")
+    return _listed(result, detail, claim)
+
+
+def _errors_text(issues: list[Issue]) -> str:
+    """A case's errors on one printed line: the whole message when there is one, else each field with
+    the error's short title (the row's 校验 cell has the messages)."""
+    if len(issues) == 1:
+        issue = issues[0]
+        return f"{issue.field or issue.column or ''}：[{issue.code}] {issue.message}"
+    return "；".join(f"{i.field or i.column or ''}：{CATALOGUE[i.code].title}（{i.code}）" for i in issues)
+
+
+def _error_lines(report: Report, by_row: dict[int, CaseResult]) -> tuple[list[ListedCase], list[ListedCase]]:
+    """One line per case with all its errors; and a line for each problem outside the register's rows."""
+    lines: list[ListedCase] = []
+    by_case: dict[int, list[Issue]] = defaultdict(list)
+    for issue in report.issues:
+        if issue.severity is not Severity.ERROR:
+            continue
+        if issue.sheet == report.sheet and issue.row in by_row:
+            by_case[issue.row or 0].append(issue)
+        else:
+            lines.append(ListedCase(row=issue.row or 0, case_id=None, case_type=issue.sheet, agent=None, buyer="",
+                                    detail=mask_text(f"[{issue.code}] {issue.message}")))
+    cases = [_listed(by_row[row], _errors_text(issues)) for row, issues in sorted(by_case.items())]
+    return cases, lines
 
 
 def _registered_on(result: CaseResult, day: date) -> bool:
@@ -173,8 +231,18 @@ def end_of_day(report: Report, day: date, refunds: RefundSheet | None = None) ->
     due = [r for r in results if cashback_due(r.case, policy) and r.case.resolved_at
            and cashback_deadline(r.case.resolved_at, policy).date() == day]
     cash = [(r, refund_money(r.case)) for r in due]
-    unpaid = [_listed(r, f"{r.case.refund_channel} {money:.2f} 元，收款账号 {mask_account(r.case.payee_account)}")
-              for r, money in cash if r.case.paid_at is None]
+    unpaid = []  # every unpaid cashback due by the day's end, from any day (SPEC §14.6)
+    for r in results:
+        if not (cashback_due(r.case, policy) and r.case.resolved_at and r.case.paid_at is None):
+            continue
+        deadline = cashback_deadline(r.case.resolved_at, policy)
+        if deadline.date() <= day:
+            money = refund_money(r.case)
+            unpaid.append(_listed(r, f"应于 {deadline:%m-%d %H:%M} 前付；{r.case.refund_channel} {money:.2f} 元，"
+                                     f"收款账号 {mask_account(r.case.payee_account)}", money))
+    tomorrow = day + timedelta(days=1)
+    due_tomorrow = [_listed(r, f"截止 {r.deadline:%m-%d %H:%M}") for r in results
+                    if r.deadline and r.deadline.date() == tomorrow and r.case.resolution is None and r.case.is_open]
 
     money_out = [r for r in results if r.case.resolved_at and r.case.resolved_at.date() == day
                  and (r.case.resolution in MONEY_RESOLUTIONS or r.case.freight_refund)]
@@ -203,28 +271,23 @@ def end_of_day(report: Report, day: date, refunds: RefundSheet | None = None) ->
         for name, rows in sorted(agents.items())
     )
     courier = [
-        _listed(r, f"{r.case.liable_party or '责任待定'}；{r.case.status or '待处理'}")
+        _courier_line(r)
         for r in results
         if r.recommendation and r.recommendation.courier_claim
         and (_registered_on(r, day) or r.case.is_open)
     ]
     refunds = refunds or refund_sheet(report, day)
     held = [_listed(by_row[row.row], row.reason) for row in refunds.pending if row.row in by_row]
-    error_issues = [i for i in report.issues if i.severity is Severity.ERROR]
-    errors = []
-    for issue in error_issues:
-        result = by_row.get(issue.row or -1) if issue.sheet == report.sheet else None
-        if result is not None:
-            errors.append(_listed(result, f"{issue.column or ''} {issue.field or ''}：[{issue.code}] {issue.message}"))
-        else:
-            errors.append(ListedCase(row=issue.row or 0, case_id=None, case_type=issue.sheet, agent=None, buyer="",
-                                     detail=mask_text(f"[{issue.code}] {issue.message}")))
+    case_errors, other_errors = _error_lines(report, by_row)
+    errors = [*case_errors, *other_errors]
+    acting = {c.row for c in (*overdue, *unpaid, *case_errors)}
     return EndOfDay(
         day=day, now=report.now, registered=len(today), solved_same_day=len(solved), overdue=tuple(overdue),
         cashback_count=len(cash), cashback_sum=sum((m for _, m in cash), ZERO),
         cashback_paid=sum((m for r, m in cash if r.case.paid_at is not None), ZERO), cashback_unpaid=tuple(unpaid),
         money_by_resolution=tuple(sorted(by_resolution.items())), money_by_channel=tuple(sorted(by_channel.items())),
         by_case_type=tuple((c.label, kinds.get(c.label, 0)) for c in CASE_TYPES), agents=agent_lines,
+        due_tomorrow=tuple(due_tomorrow), open_ages=_open_ages(results, day), action_cases=len(acting) + len(other_errors),
         courier=tuple(courier), held_refunds=tuple(held), errors=tuple(errors),
         error_count=report.errors, warning_count=report.warnings,
     )
@@ -289,7 +352,12 @@ def report_grid(eod: EndOfDay) -> Grid:
     grid.add("今日支出（含等待退货的退款）", "", eod.money_out)
     grid.add("错误 / 警告", eod.error_count, eod.warning_count)
     grid.case_list("超时未给方案", eod.overdue, alarm=True)
-    grid.case_list("未返现（下班前付给买家）", eod.cashback_unpaid, alarm=True)
+    grid.case_list("未返现（下班前付给买家，含往日）", eod.cashback_unpaid, alarm=True)
+    grid.case_list("明天到期（明天下班前要给方案）", eod.due_tomorrow, alarm=False)
+    grid.heading("未结案件账龄（按登记至今天数）")
+    grid.add("账龄", "条数")
+    for label, count in eod.open_ages:
+        grid.add(label, count)
     grid.heading("按售后类型（今日登记）")
     first = grid.add("售后类型", "条数") + 1
     for label, count in eod.by_case_type:
@@ -308,7 +376,7 @@ def report_grid(eod: EndOfDay) -> Grid:
     grid.add("客服", "条数", "超时", "错误", "警告")
     for line in eod.agents:
         grid.add(line.agent, line.cases, line.overdue, line.errors, line.warnings)
-    grid.case_list("快递跟进（快递责任）", eod.courier, alarm=False)
+    grid.case_list("快递跟进（快递责任：运单号、索赔金额）", eod.courier, alarm=False)
     grid.case_list("退款暂缓（待处理）", eod.held_refunds, alarm=False)
     grid.case_list("错误", eod.errors, alarm=True)
     return grid

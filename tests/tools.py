@@ -78,3 +78,11 @@ def pdf_first_page_pixels(pdf: Path, out_dir: Path) -> list[tuple[int, int, int]
     width, height = int(fields[1]), int(fields[2])
     data = fields[4][: width * height * 3]
     return [(data[i], data[i + 1], data[i + 2]) for i in range(0, len(data), 3)]
+
+
+def pdf_pages_text(pdf: Path) -> list[str]:
+    """The text of each page of a PDF, laid out as printed (pdftotext -layout)."""
+    pdftotext = need("pdftotext")
+    result = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=120)
+    pages = result.stdout.decode("utf-8").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages

@@ -6,18 +6,22 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aftersales.eod import EndOfDay, Grid, report_grid
 from aftersales.sheets import EOD_SHEET
 from workbook.outputs import append_row, fill_cells
+from workbook.print_setup import display_width, fit_one_page_wide
 
 ALARM_FILL = PatternFill("solid", fgColor="FFC7CE")
 HEADING_FONT = Font(bold=True, size=12)
 TITLE_FONT = Font(bold=True, size=14)
 WIDTHS = {"A": 30, "B": 10, "C": 14, "D": 10, "E": 14, "F": 70}
 CHART_ANCHOR_COLUMN = "H"
+DETAIL_CAP = 110
+CENTRED = Alignment(horizontal="center")
+"""Widest 说明 column: beyond it a very long line is cut rather than printed microscopic."""
 
 
 def render(sheet: Worksheet, grid: Grid) -> None:
@@ -25,6 +29,13 @@ def render(sheet: Worksheet, grid: Grid) -> None:
         append_row(sheet, cells)
     for letter, width in WIDTHS.items():
         sheet.column_dimensions[letter].width = width
+    # Each listed case on one line (SPEC §14.6): 说明 as wide as the longest one, the page scaled to fit.
+    details = [display_width(grid.rows[row - 1][5]) for row in grid.links if len(grid.rows[row - 1]) > 5]
+    sheet.column_dimensions["F"].width = min(max([WIDTHS["F"], *details]) + 2, DETAIL_CAP)
+    fit_one_page_wide(sheet, title_rows=None, landscape=True)
+    for row in grid.links:  # the register row, centred: not run into the case type beside it
+        sheet.cell(row=row, column=2).alignment = CENTRED
+    sheet.print_area = f"A1:F{len(grid.rows)}"
     sheet["A1"].font = TITLE_FONT
     for row in grid.headings[1:]:
         sheet.cell(row=row, column=1).font = HEADING_FONT
@@ -41,6 +52,9 @@ def render(sheet: Worksheet, grid: Grid) -> None:
         chart.add_data(Reference(sheet, min_col=2, min_row=first - 1, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
         chart.height, chart.width = 9, 16
+        chart.x_axis.tickLblSkip = 1  # every label, not every other one (SPEC §14.6)
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
         sheet.add_chart(chart, f"{CHART_ANCHOR_COLUMN}{top}")
         top += 20
     sheet.freeze_panes = "A2"

@@ -31,6 +31,7 @@ from aftersales.sheets import (
 )
 from aftersales.vouchers import STATUSES as VOUCHER_STATUSES
 from aftersales.vouchers import Voucher
+from workbook.print_setup import fit_columns, fit_one_page_wide
 
 MONEY_FORMAT = "¥#,##0.00"
 HEADER_FONT = Font(bold=True)
@@ -114,13 +115,30 @@ def status_dropdown(sheet: Worksheet, last_row: int) -> None:
     sheet.add_data_validation(validation)
 
 
+SIGN_OFF = ("制表：", "审核：", "付款流水号：", "日期：")
+"""The block finance signs under the totals (SPEC §14.5)."""
+
+
+def printable(sheet: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """One page wide, landscape, header on every page, no ID or account cut (SPEC §14.5)."""
+    fit_columns(sheet, [headers, *rows], cap=50)
+    fit_one_page_wide(sheet)
+
+
 def voucher_workbook(vouchers: Sequence[Voucher]) -> Workbook:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = VOUCHER_SHEET
-    last = write_table(sheet, VOUCHER_HEADERS, (v.row() for v in vouchers))
+    rows = [v.row() for v in vouchers]
+    last = write_table(sheet, VOUCHER_HEADERS, rows)
     status_dropdown(sheet, last)
+    printable(sheet, VOUCHER_HEADERS, rows)
+    total = sum((v.amount for v in vouchers if v.amount is not None), Decimal("0.00"))
+    line = last + 2
+    put(sheet.cell(row=line, column=1), f"合计 {len(vouchers)} 行")
+    put(sheet.cell(row=line, column=VOUCHER_HEADERS.index("金额") + 1), total)
+    sheet.cell(row=line, column=1).font = HEADER_FONT
     return book
 
 
@@ -131,7 +149,9 @@ def refund_workbook(refunds: RefundSheet) -> Workbook:
     sheet = book.active
     assert sheet is not None
     sheet.title = REFUND_SHEET
-    last = write_table(sheet, REFUND_HEADERS, (row.values() for row in refunds.payable))
+    payable = [row.values() for row in refunds.payable]
+    last = write_table(sheet, REFUND_HEADERS, payable)
+    printable(sheet, REFUND_HEADERS, payable)
     refund_col, freight_col, total_col = (REFUND_HEADERS.index(h) + 1 for h in ("退款金额", "退运费", "合计"))
     row = last + 2
     for totals in [*refunds.by_channel, refunds.overall]:
@@ -145,8 +165,17 @@ def refund_workbook(refunds: RefundSheet) -> Workbook:
         sheet.cell(row=row, column=1).font = HEADER_FONT
         row += 1
     put(sheet.cell(row=row + 1, column=1), refunds.reconciliation())
+    sign_row = row + 3
+    for index, label in enumerate(SIGN_OFF):
+        cell = sheet.cell(row=sign_row, column=1 + index * 2)
+        put(cell, label)
+        cell.font = HEADER_FONT
     pending = book.create_sheet(PENDING_SHEET)
-    write_table(pending, PENDING_HEADERS, (r.values(with_batch=False) for r in refunds.pending))
+    held = [r.values(with_batch=False) for r in refunds.pending]
+    write_table(pending, PENDING_HEADERS, held)
+    printable(pending, PENDING_HEADERS, held)
     paid = book.create_sheet(PAID_SHEET)
-    write_table(paid, REFUND_HEADERS, (r.values() for r in refunds.paid))
+    done = [r.values() for r in refunds.paid]
+    write_table(paid, REFUND_HEADERS, done)
+    printable(paid, REFUND_HEADERS, done)
     return book

@@ -79,7 +79,7 @@ def test_courier_follow_up_held_refunds_and_errors() -> None:
     assert {c.case_id for c in eod.courier} >= {"A4"}  # lost, liability open: the courier pays
     assert [c.case_id for c in eod.held_refunds] == ["A6"]
     assert {(c.case_id, c.row) for c in eod.errors} == {("A2", 3), ("A3", 4)}  # cashback-unpaid, overdue
-    assert eod.needs_action == 1 + 1 + eod.error_count
+    assert eod.needs_action == 2  # cases, each once: A2 (unpaid cashback, its error), A3 (overdue, its error)
 
 
 def test_pii_is_masked_to_the_last_four_characters() -> None:
@@ -105,3 +105,55 @@ def test_report_grid_links_every_listed_case_to_its_row_and_charts_its_tables() 
     first, last = grid.charts[0][1], grid.charts[0][2]
     assert grid.rows[first - 2] == ["售后类型", "条数"] and last - first + 1 == 16
     assert grid.rows[1][0] == "需要下班前处理" and 2 in grid.alarms
+
+
+# --- SPEC §14.6: the lead's questions ---------------------------------------------------------------------
+
+
+def test_yesterdays_unpaid_cashback_stays_on_the_list_with_its_due_time() -> None:
+    yesterday = valid_row(case_id="B1", registered_at=datetime(2026, 11, 20, 9, 0),
+                          resolved_at=datetime(2026, 11, 20, 10, 0), paid_at=None, status="已给方案")
+    eod = end_of_day(run([yesterday], now=NOW), DAY)
+    (line,) = eod.cashback_unpaid
+    assert line.case_id == "B1" and line.detail.startswith("应于 11-20 18:00 前付") and line.money == D("12.00")
+    assert eod.cashback_unpaid_sum == D("12.00") and eod.cashback_count == 0  # not due today, still unpaid
+
+
+def test_due_tomorrow_lists_open_cases_registered_after_closing_time() -> None:
+    late = valid_row(case_id="C1", registered_at=datetime(2026, 11, 21, 18, 20), **OPEN)
+    answered = valid_row(case_id="C2", order_id="923456789012345678", registered_at=datetime(2026, 11, 21, 18, 25),
+                         resolved_at=datetime(2026, 11, 21, 18, 28), paid_at=None, status="已给方案")
+    eod = end_of_day(run([late, answered], now=NOW), DAY)
+    assert [(c.case_id, c.detail) for c in eod.due_tomorrow] == [("C1", "截止 11-22 18:00")]
+
+
+def test_open_cases_by_age() -> None:
+    def opened(n: int, days: int) -> dict[str, object]:
+        return valid_row(case_id=f"D{n}", order_id=f"8{n:017d}", registered_at=datetime(2026, 11, 21 - days, 9, 0),
+                         **{**OPEN, "status": "待寄回"})
+    rows = [opened(1, 0), opened(2, 1), opened(3, 2), opened(4, 5), opened(5, 8), opened(6, 12),
+            valid_row(case_id="D7", order_id="812345678901234567", registered_at=datetime(2026, 11, 1, 9, 0))]
+    eod = end_of_day(run(rows, now=NOW), DAY)
+    assert eod.open_ages == (("0–1 天", 2), ("2–3 天", 1), ("4–7 天", 1), ("7 天以上", 2))  # D7 is 已完成
+
+
+def test_courier_follow_up_shows_the_tracking_number_and_the_claim() -> None:
+    damaged = valid_row(case_id="E1", paid_at=None, status="已给方案", tracking_no="SF1234567890",
+                        freight_refund=D("10.00"), return_tracking="SF999")
+    lost = valid_row(case_id="E2", order_id="723456789012345678", case_type="丢件", resolution="补发", amount=None,
+                     item_amount=D("59.00"), refund_channel=None, payee_account=None, paid_at=None,
+                     liable_party="快递", status="已给方案", tracking_no="YT0001")
+    eod = end_of_day(run([damaged, lost], now=NOW), DAY)
+    claims = {c.case_id: (c.money, c.detail.split("；")[:2]) for c in eod.courier}
+    assert claims == {"E1": (D("22.00"), ["运单号 SF1234567890", "索赔 22.00 元"]),
+                      "E2": (D("59.00"), ["运单号 YT0001", "索赔 59.00 元"])}
+
+
+def test_a_case_with_several_errors_is_one_line_and_counted_once() -> None:
+    row = valid_row(case_id="F1", amount=D("60.00"), refund_channel=None, paid_at=None, status="已给方案")
+    report = run([row], now=NOW)
+    assert len([i for i in report.issues if i.severity.value == "error"]) >= 2
+    eod = end_of_day(report, DAY)
+    (line,) = eod.errors
+    assert line.case_id == "F1" and "over-ceiling" in line.detail and "required-missing" in line.detail
+    assert eod.needs_action == 1
