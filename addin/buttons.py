@@ -135,8 +135,9 @@ def _ledger_lines(io: BookIO, ledger: Ledger, rows: Sequence[RefundRow]) -> None
     """Append a batch under the 退款表 header, below every line already there, in the header's own
     columns: nothing above the header or over a line someone typed is ever written."""
     values = io.values(REFUND_SHEET)
-    last = max((i for i, row in enumerate(values) if any(v not in (None, "") for v in row)), default=-1)
     assert ledger.header is not None
+    # Below the header too when it was written this run (what was read does not show it yet).
+    last = max([ledger.header[0], *(i for i, row in enumerate(values) if any(v not in (None, "") for v in row))])
     columns = ledger.columns
     lines = [row.values() for row in rows]
     start = ledger.header[1]

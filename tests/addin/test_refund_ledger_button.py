@@ -145,3 +145,24 @@ def test_batch_numbers_are_never_reused(demo_workbook: Path) -> None:
     issued = [cell for line in state for cell in line if str(cell).startswith("FK20261121-")]
     assert BATCH_1 in issued and BATCH_2 in issued
     assert rows_of(excel, REFUNDS)[0] == REFUND_HEADERS
+
+
+def test_the_first_batch_of_a_register_without_a_ledger_goes_under_the_header(tmp_path: Path) -> None:
+    # Found by the five-day test: the header written this run was not in what had been read, and the
+    # first batch was written over it; the next day's proposal then refused the ledger.
+    from datetime import datetime
+
+    from tests.addin.payload import payload_from_xlsx
+    from tests.domain import valid_row
+    from tests.workbook.xlsx import register_book, save
+
+    path = save(register_book([valid_row(paid_at=None, status="已给方案")]), tmp_path / "own.xlsx")
+    clock = datetime(2026, 11, 21, 17, 0)
+    excel = Excel(payload_from_xlsx(path, clock=clock), clock=clock)
+    excel.run(build_refund_sheet)
+    values = excel.sheet_named(REFUNDS)["values"]
+    assert values[0][: len(REFUND_HEADERS)] == list(REFUND_HEADERS)
+    (first,) = [line[0] for line in ledger_lines(excel)]  # no state sheet: the computer's clock names it
+    excel.run(build_refund_sheet)  # the next press reads the ledger it wrote
+    assert [line[0] for line in ledger_lines(excel)] == [first]
+    assert "没有导出" not in log_lines(excel)[-1][2]
