@@ -346,3 +346,16 @@ def test_a_column_the_team_lead_adds_to_单据_is_left_alone(demo: Path) -> None
     excel.run(generate_vouchers)
     after = excel.sheet_named("单据")["values"]
     assert [line[extra] for line in after[: len(values)]] == ["过账人", *(f"老周{i}" for i in range(1, len(values)))]
+
+
+def test_the_button_books_a_return_when_its_goods_arrive(demo: Path) -> None:
+    """SPEC §14.4 through the 生成单据 button: no 退货单 while 待寄回; dated by 收货时间 once back."""
+    excel = excel_for(demo)
+    excel.run(generate_vouchers)
+    assert not [r for r in records(excel, VOUCHERS, VOUCHER_HEADERS) if r["售后单号"] == WAITING_RETURN]
+    register_set(excel, WAITING_RETURN, "状态", "待退款")
+    register_set(excel, WAITING_RETURN, "收货时间", "2026-11-20T16:00:00.000Z")
+    register_set(excel, WAITING_RETURN, "实收数量", 1)
+    excel.run(generate_vouchers)
+    (booked,) = [r for r in records(excel, VOUCHERS, VOUCHER_HEADERS) if r["售后单号"] == WAITING_RETURN]
+    assert booked["单据类型"] == "退货单" and str(booked["日期"]).startswith("2026-11-20")
