@@ -134,14 +134,15 @@ class BookIO:
     def chart_names(self, sheet: str) -> list[str]:
         return [chart.name for chart in self.book.sheets[sheet].charts]
 
-    def bar_chart(self, sheet: str, name: str, source: str, top: float, left: float) -> None:
-        """A clustered bar chart of `source` (labels, values with a header row), made once, updated after."""
+    def bar_chart(self, sheet: str, name: str, source: str, top: float, left: float, height: float = 300) -> None:
+        """A clustered bar chart of `source` (labels, values with a header row), made once, updated after.
+        Tall enough for a label per bar: Excel skips every other label on a crowded axis (SPEC §14.6)."""
         target = self.book.sheets[sheet]
         self.calls += 1
         if name in self.chart_names(sheet):
             target.charts[name].set_source_data(target[source])
             return
-        chart = target.charts.add(left=left, top=top, width=420, height=300)
+        chart = target.charts.add(left=left, top=top, width=420, height=height)
         chart.chart_type = "bar_clustered"
         chart.set_source_data(target[source])
         chart.name = name

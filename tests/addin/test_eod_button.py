@@ -56,6 +56,8 @@ def test_charts_are_made_once_and_updated_after(excel: Excel) -> None:
     values = excel.sheet_named("日结")["values"]
     header = next(i for i, line in enumerate(values, start=1) if line[:2] == ["售后类型", "条数"])
     assert charts[0]["source"] == f"A{header}:B{header + 16}"
+    heights = [a["args"][7] for a in first if a["func"] == "addChart"]
+    assert heights[0] >= 16 * 22  # room for every one of the 16 case-type labels (SPEC §14.6)
     second = excel.run(end_of_day)
     assert "addChart" not in [a["func"] for a in second]
     assert excel.sheet_named("日结")["charts"] == charts
