@@ -16,7 +16,7 @@ from addin.sheet_io import BookIO, Formula
 from aftersales.cells import format_money, parse_datetime
 from aftersales.check_action import validate_action
 from aftersales.eod import end_of_day, report_grid
-from aftersales.ledger import Ledger, is_ledger_sheet, next_batch, read_ledger
+from aftersales.ledger import EMPTY_LEDGER, Ledger, is_ledger_sheet, next_batch, read_ledger
 from aftersales.refunds import RefundRow, refund_sheet
 from aftersales.session import NoRegister, Session, checked, run_action, write_state_block
 from aftersales.sheets import (
@@ -149,6 +149,13 @@ def _ledger_lines(io: BookIO, ledger: Ledger, rows: Sequence[RefundRow]) -> None
             io.write(REFUND_SHEET, last + 2, column + 1, [[line[index]] for line in lines])
 
 
+def workbook_ledger(io: BookIO) -> Ledger:
+    """The 退款表 ledger of the open workbook (its archives and the state sheet's record included)."""
+    names = io.sheet_names()
+    state = io.values(STATE_SHEET) if STATE_SHEET in names else []
+    return read_ledger({name: io.values(name) for name in names if is_ledger_sheet(name)}, state)
+
+
 def refund_action(session: Session) -> str:
     """退款表: append the payable cases as a new batch of the ledger, refresh 待处理 and 已付."""
     io = session.io
@@ -156,7 +163,7 @@ def refund_action(session: Session) -> str:
     day = session.now.date()
     names = io.sheet_names()
     state = io.values(STATE_SHEET) if STATE_SHEET in names else []
-    ledger = read_ledger({name: io.values(name) for name in names if is_ledger_sheet(name)}, state)
+    ledger = workbook_ledger(io)
     if ledger.problem:
         io.alert(ledger.problem, title="退款表")
         return "没有导出：" + ledger.problem
@@ -202,7 +209,8 @@ def eod_action(session: Session) -> str:
     io = session.io
     report = checked(session)
     day = session.now.date()
-    eod = end_of_day(report, day)
+    ledger = workbook_ledger(io)  # exported cases are not new: as the 退款表 button sees them
+    eod = end_of_day(report, day, refund_sheet(report, day, ledger=EMPTY_LEDGER if ledger.problem else ledger))
     grid = report_grid(eod)
     register = report.sheet
     lines: list[list[object]] = []

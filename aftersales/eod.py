@@ -11,8 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from aftersales.checks.clock import cashback_due
-from aftersales.deadlines import cashback_deadline
+from aftersales.checks.clock import cashback_due, cashback_due_at
 from aftersales.issues import CATALOGUE, Issue, Severity
 from aftersales.payout import refund_money
 from aftersales.refunds import RefundSheet, refund_sheet
@@ -20,12 +19,13 @@ from aftersales.taxonomy import CASE_TYPES, MONEY_RESOLUTIONS, Resolution, case_
 from aftersales.validate import CaseResult, Report
 
 ZERO = Decimal("0.00")
-_SEPARATOR = r"[\s.\-‐‑–—]?"
+_SEPARATOR = r"(?:\s*[.\-‐‑–—]\s*|\s+)?"
 _PHONE = re.compile(
-    rf"(?<!\d)(?:(?:\+|00)86{_SEPARATOR}|\(\+?86\){_SEPARATOR})?1\d{{2}}{_SEPARATOR}\d{{4}}{_SEPARATOR}\d{{4}}(?!\d)"
+    rf"(?<!\d)(?:(?:\+|00)?86{_SEPARATOR}|\(\+?86\){_SEPARATOR})?1\d{{2}}{_SEPARATOR}\d{{4}}{_SEPARATOR}\d{{4}}(?!\d)"
 )
 """A mainland mobile number in the ways people write it: 13800001234, 138-0000-1234, 138 0000 1234,
-138.0000.1234, +86 138 0000 1234, (+86)13800001234 (full-width digits are folded first)."""
+138.0000.1234, 138 - 0000 - 1234, +86 138 0000 1234, 8613800001234, (+86)13800001234 (full-width digits
+are folded first)."""
 _EMAIL = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
 
@@ -120,6 +120,7 @@ class EndOfDay(BaseModel):
     cashback_count: int
     cashback_sum: Decimal
     cashback_paid: Decimal
+    cashback_paid_count: int
     cashback_unpaid: tuple[ListedCase, ...]
     money_by_resolution: tuple[tuple[str, Decimal], ...]
     money_by_channel: tuple[tuple[str, Decimal], ...]
@@ -228,16 +229,22 @@ def end_of_day(report: Report, day: date, refunds: RefundSheet | None = None) ->
     solved = [r for r in today if r.deadline and r.case.resolved_at and r.case.resolved_at <= r.deadline]
     overdue = [_listed(r, f"截止 {r.deadline:%m-%d %H:%M}") for r in results if r.overdue and r.deadline]
 
+    def paid(result: CaseResult) -> bool:  # a 付款时间 in the future is not a payment yet
+        return result.case.paid_at is not None and result.case.paid_at <= report.now
+
+    def money_of(result: CaseResult) -> Decimal:  # the whole row is paid at once, 退运费 included
+        return refund_money(result.case) + (result.case.freight_refund or ZERO)
+
     due = [r for r in results if cashback_due(r.case, policy) and r.case.resolved_at
-           and cashback_deadline(r.case.resolved_at, policy).date() == day]
-    cash = [(r, refund_money(r.case)) for r in due]
+           and cashback_due_at(r.case, policy).date() == day]
+    cash = [(r, money_of(r)) for r in due]
     unpaid = []  # every unpaid cashback due by the day's end, from any day (SPEC §14.6)
     for r in results:
-        if not (cashback_due(r.case, policy) and r.case.resolved_at and r.case.paid_at is None):
+        if not (cashback_due(r.case, policy) and r.case.resolved_at and not paid(r)):
             continue
-        deadline = cashback_deadline(r.case.resolved_at, policy)
+        deadline = cashback_due_at(r.case, policy)
         if deadline.date() <= day:
-            money = refund_money(r.case)
+            money = money_of(r)
             unpaid.append(_listed(r, f"应于 {deadline:%m-%d %H:%M} 前付；{r.case.refund_channel} {money:.2f} 元，"
                                      f"收款账号 {mask_account(r.case.payee_account)}", money))
     tomorrow = day + timedelta(days=1)
@@ -259,12 +266,14 @@ def end_of_day(report: Report, day: date, refunds: RefundSheet | None = None) ->
     for issue in report.issues:
         if issue.sheet == report.sheet and issue.row is not None:
             issues_by_row[issue.row].append(issue)
+    # Per 客服: today's registrations, and what is overdue or wrong on any of their cases, whatever day.
     agents: dict[str, list[CaseResult]] = defaultdict(list)
-    for r in today:
-        agents[r.case.agent or "（未填客服）"].append(r)
+    for r in results:
+        if _registered_on(r, day) or r.overdue or issues_by_row[r.case.row]:
+            agents[r.case.agent or "（未填客服）"].append(r)
     agent_lines = tuple(
         AgentLine(
-            agent=name, cases=len(rows), overdue=sum(1 for r in rows if r.overdue),
+            agent=name, cases=sum(1 for r in rows if _registered_on(r, day)), overdue=sum(1 for r in rows if r.overdue),
             errors=sum(1 for r in rows for i in issues_by_row[r.case.row] if i.severity is Severity.ERROR),
             warnings=sum(1 for r in rows for i in issues_by_row[r.case.row] if i.severity is Severity.WARNING),
         )
@@ -284,7 +293,8 @@ def end_of_day(report: Report, day: date, refunds: RefundSheet | None = None) ->
     return EndOfDay(
         day=day, now=report.now, registered=len(today), solved_same_day=len(solved), overdue=tuple(overdue),
         cashback_count=len(cash), cashback_sum=sum((m for _, m in cash), ZERO),
-        cashback_paid=sum((m for r, m in cash if r.case.paid_at is not None), ZERO), cashback_unpaid=tuple(unpaid),
+        cashback_paid=sum((m for r, m in cash if paid(r)), ZERO),
+        cashback_paid_count=sum(1 for r, _ in cash if paid(r)), cashback_unpaid=tuple(unpaid),
         money_by_resolution=tuple(sorted(by_resolution.items())), money_by_channel=tuple(sorted(by_channel.items())),
         by_case_type=tuple((c.label, kinds.get(c.label, 0)) for c in CASE_TYPES), agents=agent_lines,
         due_tomorrow=tuple(due_tomorrow), open_ages=_open_ages(results, day), action_cases=len(acting) + len(other_errors),
@@ -347,7 +357,7 @@ def report_grid(eod: EndOfDay) -> Grid:
     grid.add("当天给方案", eod.solved_same_day, f"{eod.solved_pct}%")
     grid.add("超时未给方案", len(eod.overdue))
     grid.add("今日应返现", eod.cashback_count, eod.cashback_sum)
-    grid.add("已返现", eod.cashback_count - len(eod.cashback_unpaid), eod.cashback_paid)
+    grid.add("已返现", eod.cashback_paid_count, eod.cashback_paid)
     grid.add("未返现", len(eod.cashback_unpaid), eod.cashback_unpaid_sum)
     grid.add("今日支出（含等待退货的退款）", "", eod.money_out)
     grid.add("错误 / 警告", eod.error_count, eod.warning_count)
@@ -372,8 +382,8 @@ def report_grid(eod: EndOfDay) -> Grid:
     grid.add("退款方式", "金额")
     for label, money in eod.money_by_channel or (("无", ZERO),):
         grid.add(label, money)
-    grid.heading("客服（今日登记）")
-    grid.add("客服", "条数", "超时", "错误", "警告")
+    grid.heading("客服（条数为今日登记；超时、错误、警告含往日未了的）")
+    grid.add("客服", "今日登记", "超时", "错误", "警告")
     for line in eod.agents:
         grid.add(line.agent, line.cases, line.overdue, line.errors, line.warnings)
     grid.case_list("快递跟进（快递责任：运单号、索赔金额）", eod.courier, alarm=False)

@@ -21,7 +21,7 @@ from aftersales.cells import parse_datetime, parse_integer, parse_money, parse_t
 from aftersales.columns import column_letter
 from aftersales.issues import Issue, make_issue
 from aftersales.model import Case
-from aftersales.payout import READY_STATUSES
+from aftersales.payout import READY_STATUSES, goods_back
 from aftersales.sheets import VOUCHER_HEADERS, VOUCHER_SHEET, records
 from aftersales.taxonomy import GOODS_CASES, CaseType, Resolution, case_type_label, normalise_text, resolution_label
 
@@ -123,7 +123,8 @@ def _wrong_shipment(case: Case) -> list[_Line]:
 def _lines(case: Case) -> list[_Line]:
     kind, resolution, qty = case.case_type, case.resolution, case.quantity
     lines: list[_Line] = []
-    back = (VoucherType.TH, case.sku, qty, None, f"退货入库：{case.sku} 退回 {qty} 件")
+    came = case.received_qty if case.received_qty is not None else qty  # 实收数量: what really came back
+    back = (VoucherType.TH, case.sku, came, None, f"退货入库：{case.sku} 退回 {came} 件")
     out = (VoucherType.BC, case.sku, qty, None, f"补出库：{case.sku} 补发 {qty} 件")
     short = [] if _courier_short(case) else [(VoucherType.CC, case.sku, -qty, None, f"少发冲单：{case.sku} 少发 {qty} 件")]
     if kind is CaseType.SHORT and resolution is R.REFUND_ONLY:
@@ -131,11 +132,11 @@ def _lines(case: Case) -> list[_Line]:
     elif kind is CaseType.SHORT and resolution is R.RESHIP:
         lines = [*short, out]
     elif kind is CaseType.WRONG_ITEM and resolution is R.EXCHANGE:
-        lines = [*_wrong_shipment(case), (VoucherType.TH, case.received_sku, qty, None,
-                                          f"退货入库：错发的 {case.received_sku} 退回 {qty} 件"), out]
+        lines = [*_wrong_shipment(case), (VoucherType.TH, case.received_sku, came, None,
+                                          f"退货入库：错发的 {case.received_sku} 退回 {came} 件"), out]
     elif kind is CaseType.WRONG_ITEM and resolution is R.RETURN_REFUND:
-        lines = [*_wrong_shipment(case), (VoucherType.TH, case.received_sku, qty, None,
-                                          f"退货入库：错发的 {case.received_sku} 退回 {qty} 件")]
+        lines = [*_wrong_shipment(case), (VoucherType.TH, case.received_sku, came, None,
+                                          f"退货入库：错发的 {case.received_sku} 退回 {came} 件")]
     elif kind is CaseType.WRONG_ITEM and resolution is R.PARTIAL_REFUND:
         lines = [*_wrong_shipment(case), *_fy(case)]
     elif kind is CaseType.WRONG_ITEM and resolution is R.GIFT:
@@ -158,13 +159,20 @@ def _lines(case: Case) -> list[_Line]:
     # the order, on the refund sheet only.
     if case.freight_refund:
         lines.append((VoucherType.FY, None, None, case.freight_refund, f"退运费：{case.freight_refund:.2f} 元"))
-    return lines
+    if case.status == "已关闭":  # a closed case pays nothing (closed-with-money): no expense to book
+        lines = [line for line in lines if line[0] not in (VoucherType.FY, VoucherType.KT) or line[3] is None]
+    # Nothing came back (实收数量 0): no goods to book in.
+    return [line for line in lines if not (line[0] is VoucherType.TH and line[2] == 0)]
 
 
-def _waits_for_goods(case: Case, kind: VoucherType, ship_first: bool) -> bool:
-    """退货单, and the replacement of an exchange (seed 004 4.8: 在收到客户包裹时处理系统换货事项, unless the
-    shop ships first), wait for the returned goods; reships go at once."""
-    return kind is VoucherType.TH or (kind is VoucherType.BC and case.resolution is R.EXCHANGE and not ship_first)
+def _waits_for_goods(case: Case, line: _Line, ship_first: bool) -> bool:
+    """退货单, the replacement of an exchange (seed 004 4.8: 在收到客户包裹时处理系统换货事项, unless the
+    shop ships first) and the 退运费 (paid once the goods are back, SPEC §14.5) wait for the returned
+    goods; reships and compensation go at once."""
+    kind = line[0]
+    freight = kind is VoucherType.FY and line[4].startswith("退运费")
+    return (kind is VoucherType.TH or freight
+            or (kind is VoucherType.BC and case.resolution is R.EXCHANGE and not ship_first))
 
 
 def case_vouchers(case: Case, first: Counter[VoucherType] | None = None, *, today: date | None = None,
@@ -183,9 +191,11 @@ def case_vouchers(case: Case, first: Counter[VoucherType] | None = None, *, toda
     received = case.goods_received_at.date() if case.goods_received_at else today or solved
     back = goods_are_back(case)
     vouchers = []
-    for kind, sku, qty, amount, summary in _lines(case):
-        waits = _waits_for_goods(case, kind, ship_first)
-        if waits and not back:
+    for line in _lines(case):
+        kind, sku, qty, amount, summary = line
+        waits = _waits_for_goods(case, line, ship_first)
+        freight = kind is VoucherType.FY and waits
+        if waits and not (goods_back(case) if freight else back):
             continue
         used[kind] += 1
         vouchers.append(Voucher(
@@ -205,8 +215,10 @@ def _keep_posted_days(case: Case, wanted: list[Voucher], live: Sequence[Voucher]
             if v.type in (VoucherType.TH, VoucherType.BC) else v for v in wanted]
 
 
-def reversal(voucher: Voucher) -> Voucher:
+def reversal(voucher: Voucher, day: date | None = None) -> Voucher:
+    """The negation of a posted voucher, dated `day` (the day the correction is booked) when given."""
     return voucher.model_copy(update={
+        "day": day or voucher.day,
         "number": voucher.number + "-R",
         "qty": None if voucher.qty is None else -voucher.qty,
         "amount": None if voucher.amount is None else -voucher.amount,
@@ -261,7 +273,9 @@ def regenerate(cases: Sequence[Case], existing: Sequence[Slot], in_scope: Iterab
         if sorted(map(repr, (v.content() for v in live))) == sorted(map(repr, (v.content() for v in wanted))):
             new_rows[case.case_id] = deque()  # the posted vouchers already say what the case needs
         else:
-            new_rows[case.case_id] = deque([*(reversal(v) for v in live), *wanted])
+            # A correction is booked on the day it is made: the reversal and what replaces it.
+            redated = [v.model_copy(update={"day": today}) for v in wanted] if today and live else wanted
+            new_rows[case.case_id] = deque([*(reversal(v, today) for v in live), *redated])
     sheet: list[Slot] = []
     for voucher in existing:
         # A draft of a case in scope is replaced; one of a case no longer in the register goes.

@@ -286,7 +286,8 @@ def cmd_eod(args: argparse.Namespace) -> int:
     day = _day(args.date) if args.date else now.date()
     register = read_register(path, args.sheet)
     report = validate(register.raw, now, register.policy, register.extra_issues)
-    eod = end_of_day(report, day)
+    ledger = register_ledger(register)  # what is already exported is not held as new (SPEC §14.5)
+    eod = end_of_day(report, day, refund_sheet(report, day, ledger=ledger if not ledger.problem else EMPTY_LEDGER))
     save_workbook(eod_workbook(eod), args.out, force=args.force, inputs=(path,))
     if args.json:
         emit(json.dumps(eod_json(eod, path), ensure_ascii=False, indent=1))

@@ -18,7 +18,8 @@ ALARM_FILL = PatternFill("solid", fgColor="FFC7CE")
 HEADING_FONT = Font(bold=True, size=12)
 TITLE_FONT = Font(bold=True, size=14)
 WIDTHS = {"A": 30, "B": 10, "C": 14, "D": 10, "E": 14, "F": 70}
-CHART_ANCHOR_COLUMN = "H"
+CHART_ROWS = 30
+"""Rows the print area keeps for each chart below the report."""
 DETAIL_CAP = 110
 CENTRED = Alignment(horizontal="center")
 """Widest 说明 column: beyond it a very long line is cut rather than printed microscopic."""
@@ -35,7 +36,7 @@ def render(sheet: Worksheet, grid: Grid) -> None:
     fit_one_page_wide(sheet, title_rows=None, landscape=True)
     for row in grid.links:  # the register row, centred: not run into the case type beside it
         sheet.cell(row=row, column=2).alignment = CENTRED
-    sheet.print_area = f"A1:F{len(grid.rows)}"
+    sheet.print_area = f"A1:F{len(grid.rows) + 2 + CHART_ROWS * len(grid.charts)}"
     sheet["A1"].font = TITLE_FONT
     for row in grid.headings[1:]:
         sheet.cell(row=row, column=1).font = HEADING_FONT
@@ -43,7 +44,7 @@ def render(sheet: Worksheet, grid: Grid) -> None:
     # The headline "需要下班前处理" turns red by itself while anything is left (also after edits).
     sheet.conditional_formatting.add("B2", CellIsRule(operator="greaterThan", formula=["0"], fill=ALARM_FILL,
                                                       font=Font(bold=True, color="9C0006")))
-    top = 1
+    top = len(grid.rows) + 2  # below the report, inside what prints (one page wide)
     for title, first, last in grid.charts:
         chart = BarChart()
         chart.type = "bar"
@@ -51,12 +52,13 @@ def render(sheet: Worksheet, grid: Grid) -> None:
         chart.legend = None
         chart.add_data(Reference(sheet, min_col=2, min_row=first - 1, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
-        chart.height, chart.width = 9, 16
+        bars = last - first + 1
+        chart.height, chart.width = max(7.0, 0.6 * bars + 3), 16  # cm: room for a label per bar
         chart.x_axis.tickLblSkip = 1  # every label, not every other one (SPEC §14.6)
         chart.x_axis.delete = False
         chart.y_axis.delete = False
-        sheet.add_chart(chart, f"{CHART_ANCHOR_COLUMN}{top}")
-        top += 20
+        sheet.add_chart(chart, f"A{top}")
+        top += int(chart.height * 2) + 2  # rows of ~0.5 cm
     sheet.freeze_panes = "A2"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from aftersales.checks.context import CheckContext, per_case, value_text
 from aftersales.deadlines import calendar_days_since, cashback_deadline, refund_due, solution_deadline
@@ -48,13 +49,22 @@ def cashback_due(case: Case, policy: Policy) -> bool:
     )
 
 
+def cashback_due_at(case: Case, policy: Policy) -> datetime:
+    """When a due cashback must be paid: day_end of the day of 方案时间, or of the day its goods came
+    back when the row also refunds the freight (it could not be paid before)."""
+    assert case.resolved_at is not None
+    start = case.resolved_at
+    if case.freight_refund and case.goods_received_at is not None and case.goods_received_at > start:
+        start = case.goods_received_at
+    return cashback_deadline(start, policy)
+
+
 @per_case
 def check_cashback_paid(case: Case, ctx: CheckContext) -> Iterator[Issue]:
     """cashback-unpaid (seed 004: 当天下班前统一返款)."""
     if not cashback_due(case, ctx.policy) or case.paid_at is not None or "paid_at" in case.invalid:
         return
-    assert case.resolved_at is not None
-    due = cashback_deadline(case.resolved_at, ctx.policy)
+    due = cashback_due_at(case, ctx.policy)
     if ctx.now > due:
         yield ctx.issue(
             "cashback-unpaid", case, "paid_at",

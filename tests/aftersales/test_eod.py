@@ -157,3 +157,34 @@ def test_a_case_with_several_errors_is_one_line_and_counted_once() -> None:
     (line,) = eod.errors
     assert line.case_id == "F1" and "over-ceiling" in line.detail and "required-missing" in line.detail
     assert eod.needs_action == 1
+
+
+def test_paid_counts_are_todays_and_never_negative_and_a_future_payment_is_not_paid() -> None:
+    yesterday = [valid_row(case_id=f"G{n}", order_id=f"6{n:017d}", registered_at=datetime(2026, 11, 20, 9, 0),
+                           resolved_at=datetime(2026, 11, 20, 10, 0), paid_at=None, status="已给方案")
+                 for n in range(3)]
+    promised = valid_row(case_id="G9", order_id="690000000000000009", paid_at=datetime(2026, 11, 23, 10, 0),
+                         status="已给方案")  # 付款时间 typed ahead: not paid yet
+    eod = end_of_day(run([*yesterday, promised], now=NOW), DAY)
+    assert (eod.cashback_count, eod.cashback_paid_count, eod.cashback_paid) == (1, 0, D("0.00"))
+    assert {c.case_id for c in eod.cashback_unpaid} == {"G0", "G1", "G2", "G9"}
+    grid = report_grid(eod)
+    paid_line = next(row for row in grid.rows if row and row[0] == "已返现")
+    assert paid_line[1] == 0
+
+
+def test_agents_show_what_is_overdue_or_wrong_on_their_older_cases() -> None:
+    old = valid_row(case_id="H1", agent="小张", registered_at=datetime(2026, 11, 19, 9, 0), **OPEN)
+    eod = end_of_day(run([old], now=NOW), DAY)
+    assert [(a.agent, a.cases, a.overdue) for a in eod.agents] == [("小张", 0, 1)]
+
+
+def test_a_cashback_with_freight_is_due_once_its_goods_are_back_for_the_whole_row() -> None:
+    row = valid_row(case_id="K1", case_type="质量问题", amount=D("8.00"), liable_party="我方", paid_at=None,
+                    status="已给方案", freight_refund=D("10.00"), return_tracking="SF1",
+                    goods_received_at=datetime(2026, 11, 21, 16, 0))
+    eod = end_of_day(run([row], now=NOW), DAY)
+    (line,) = eod.cashback_unpaid
+    assert line.money == D("18.00") and line.detail.startswith("应于 11-21 18:00 前付")
+    waiting = end_of_day(run([{**row, "goods_received_at": None}], now=NOW), DAY)
+    assert waiting.cashback_unpaid == ()

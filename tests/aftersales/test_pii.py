@@ -74,3 +74,11 @@ def test_end_of_day_figures_carry_masked_text_only() -> None:
     eod = end_of_day(report, datetime(2026, 11, 21).date())
     dumped = json.dumps(eod.model_dump(mode="json"), ensure_ascii=False)
     assert "1380000" not in dumped.replace(" ", "") and "*******1234" in dumped
+
+
+def test_phones_written_with_86_and_spaced_dashes_are_masked() -> None:
+    from aftersales.eod import mask_text
+
+    assert mask_text("8613800001234") == "*******1234"
+    assert mask_text("138 - 0000 - 1234") == "*******1234"
+    assert mask_text("订单 1234567890123456789") == "订单 1234567890123456789"  # an order number is no phone

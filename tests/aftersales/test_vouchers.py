@@ -485,7 +485,35 @@ def test_no_return_voucher_before_the_goods_are_back(status: str) -> None:
 def test_the_goods_back_are_booked_on_the_day_they_arrived() -> None:
     subject = case("尺码问题", "换货", status="待入库", goods_received_at=RECEIVED_AT, freight_refund=D("8.00"))
     assert dated(case_vouchers(subject, today=REPORT_DAY)) == [
-        ("TH", date(2026, 11, 23)), ("BC", date(2026, 11, 23)), ("FY", date(2026, 11, 21))]
+        ("TH", date(2026, 11, 23)), ("BC", date(2026, 11, 23)), ("FY", date(2026, 11, 23))]  # 退运费 too
+
+
+def test_a_freight_refund_voucher_waits_for_the_goods_on_a_partial_refund() -> None:
+    waiting = case("质量问题", "部分退款", status="已给方案", amount=D("8.00"), freight_refund=D("12.00"))
+    assert lines(case_vouchers(waiting, today=REPORT_DAY)) == [fy("8.00")]
+    back = case("质量问题", "部分退款", status="已给方案", amount=D("8.00"), freight_refund=D("12.00"),
+                goods_received_at=RECEIVED_AT)
+    assert lines(case_vouchers(back, today=REPORT_DAY)) == [fy("8.00"), fy("12.00")]
+
+
+def test_the_return_voucher_books_what_came_back() -> None:
+    short = case("质量问题", "退货退款", status="待退款", qty=2, received_qty=1)
+    assert lines(case_vouchers(short, today=REPORT_DAY)) == [th(qty=1)]
+    assert case_vouchers(case("质量问题", "退货退款", status="待退款", received_qty=0), today=REPORT_DAY) == []
+
+
+def test_a_closed_case_books_no_expense() -> None:
+    assert case_vouchers(case("运输破损", "部分退款", status="已关闭"), today=REPORT_DAY) == []
+
+
+def test_a_correction_after_posting_is_booked_on_the_day_it_is_made() -> None:
+    first = case("运输破损", "部分退款", amount=D("12.00"))
+    (posted,) = [v.model_copy(update={"status": POSTED}) for v in case_vouchers(first, today=date(2026, 11, 21))]
+    changed = case("运输破损", "部分退款", amount=D("10.00"))
+    sheet = regenerate([changed], [posted], [CID], today=REPORT_DAY)
+    assert [(v.number, v.amount, v.day) for v in sheet if v is not None] == [
+        (posted.number, D("12.00"), date(2026, 11, 21)), (f"{posted.number}-R", D("-12.00"), REPORT_DAY),
+        (f"{CID}-FY2", D("10.00"), REPORT_DAY)]
 
 
 def test_goods_back_without_a_receipt_time_are_booked_on_the_report_day() -> None:

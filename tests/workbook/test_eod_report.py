@@ -153,3 +153,22 @@ def test_every_cell_of_every_alarm_row_is_filled_and_keeps_its_format(tmp_path: 
               if cell.fill.fgColor.rgb.endswith("FFC7CE")}
     assert filled == {(row, column) for row in (2, 4) for column in range(1, 7)}
     assert sheet["C4"].number_format == "¥#,##0.00" and sheet["C4"].value == 12.5
+
+
+def test_the_eod_command_reads_the_ledger_like_the_refund_button(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A case exported by the 退款表 button, then cleared and renumbered: 日结 holds it as a possible double
+    payment, as the refund sheet does (SPEC §14.5, §14.6)."""
+    from tests.workbook.test_five_days import at, press_refund_button, save_rows, scenario
+
+    register = tmp_path / "r.xlsx"
+    rows: dict[str, dict[str, object]] = {}
+    scenario(0, rows)
+    save_rows(register, rows)
+    press_refund_button(register, at(0, 17))
+    rows["P1"]["case_id"] = "P1-new"
+    save_rows(register, rows)
+    assert main(["eod", str(register), "--now", f"{at(0, 18):%Y-%m-%d %H:%M}", "-o", str(tmp_path / "e.xlsx"),
+                 "--json"]) in (0, 1)
+    held = json.loads(capsys.readouterr().out)["held_refunds"]
+    assert any(line["case_id"] == "P1-new" and "possible-double-payment" in line["detail"] for line in held)
