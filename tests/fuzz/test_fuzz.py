@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from aftersales.cells import EXCEL_ERROR_CODES, ExcelError
 from aftersales.columns import INPUT_COLUMNS
 from aftersales.ledger import read_ledger
-from aftersales.payout import refund_money
+from aftersales.payout import goods_back, refund_money
 from aftersales.refunds import refund_sheet
 from aftersales.sheets import REFUND_HEADERS, REFUND_SHEET
 from aftersales.taxonomy import CASE_TYPES, RESOLUTIONS
@@ -92,7 +92,9 @@ def test_money_invariants(rows: list[dict[str, object]]) -> None:
             assert ceiling is None or ceiling <= case.paid_amount  # type: ignore[operator]
         vouchers = case_vouchers(case)
         freight = [v for v in vouchers if v.type is VoucherType.FY and v.summary.startswith("退运费")]
-        assert sum((v.amount for v in freight), Decimal(0)) == (case.freight_refund or 0)
+        # The 退运费 is booked once the goods are back (SPEC §14.4, §14.5), and never on a closed case.
+        booked = (case.freight_refund or 0) if goods_back(case) and case.status != "已关闭" else 0
+        assert sum((v.amount for v in freight), Decimal(0)) == booked
         goods_money = sum((v.amount or 0 for v in vouchers if v not in freight and v.type in
                            (VoucherType.FY, VoucherType.KT)), Decimal(0))
         assert goods_money in (Decimal(0), case.amount, case.item_amount)
