@@ -26,8 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import xlwings as xw
 
-from addin.layout import BUTTONS, Button
-from aftersales.columns import COLUMNS
+from addin.layout import BUTTON_COLUMN, BUTTONS, Button
 from aftersales.sheets import REGISTER_SHEET
 from workbook.package import sheet_part
 from workbook.template import build_register_workbook
@@ -160,7 +159,7 @@ EMU_PER_PIXEL = 9525
 
 
 def _shape(button: Button, index: int) -> str:
-    column = next(i for i, c in enumerate(COLUMNS) if c.key == "check") + 4  # two columns right of the table
+    column = BUTTON_COLUMN  # its linked cell is the shape's top-left cell
     return (
         '<xdr:twoCellAnchor editAs="absolute">'
         f"<xdr:from><xdr:col>{column}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{button.row}</xdr:row>"

@@ -4,7 +4,7 @@ call that spills. Problems with the arguments come back as readable cell text, n
 
 Parameters carry no type hints on purpose: xlwings Lite turns hints into converters, and these
 functions take cells as they come (numbers, serial dates, text, empty). Put them outside the table
-(Excel does not spill inside a table, and the buttons sit at AN1), e.g. in AR2:
+(Excel does not spill inside a table, and the buttons sit in column AS), e.g. in AR2:
 `=AS_RECOMMEND(Register[#All])`, `=AS_CHECK(Register[#All], NOW(), 政策!A1:B16)`.
 """
 

@@ -4,6 +4,7 @@ and the workbooks still open in openpyxl and LibreOffice."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -26,6 +27,7 @@ from addin.build import (
     read_embedded,
 )
 from addin.layout import BUTTONS
+from aftersales.columns import column_index
 from tests.tools import libreoffice_convert
 
 WE = "{http://schemas.microsoft.com/office/webextensions/webextension/2010/11}"
@@ -87,6 +89,37 @@ def test_every_button_is_a_shape_linked_to_its_scripts_cell(lite: Path) -> None:
     scripts = (Path(__file__).resolve().parents[2] / "addin" / "scripts.py").read_text(encoding="utf-8")
     declared = re.findall(r'@xw\.script\(button=button\("(\w+)"\)\.reference\)\s*\ndef (\w+)', scripts)
     assert sorted(declared) == sorted((b.script, b.script) for b in BUTTONS)
+
+
+def shape_areas(path: Path) -> dict[str, tuple[int, int, int, int]]:
+    """{shape name: (first column, first row, last column, last row)}, 0-based, of each anchored shape."""
+    with zipfile.ZipFile(path) as archive:
+        drawing = ElementTree.fromstring(archive.read("xl/drawings/drawing1.xml"))
+    areas = {}
+    for anchor in drawing.iter(f"{XDR}twoCellAnchor"):
+        start, end = anchor.find(f"{XDR}from"), anchor.find(f"{XDR}to")
+        props = anchor.find(f".//{XDR}cNvPr")
+        assert start is not None and end is not None and props is not None
+        areas[props.get("name", "")] = tuple(int(corner.findtext(f"{XDR}{part}") or 0)  # type: ignore[assignment]
+                                             for corner in (start, end) for part in ("col", "row"))
+    return areas
+
+
+def test_button_cells_cannot_fire_by_accident_nor_become_a_case(lite: Path) -> None:
+    """Lite runs a script when its linked cell is selected, then selects the cell below (issue 15 item 3)."""
+    sheet = openpyxl.load_workbook(lite)["登记表"]
+    (table,) = sheet.tables.values()
+    last_column = column_index(re.sub(r"\d", "", table.ref.split(":")[1]))
+    rows = []
+    for b in BUTTONS:
+        letters, row = re.sub(r"\d", "", b.cell), int(re.sub(r"\D", "", b.cell))
+        column = column_index(letters)
+        assert column > last_column + 1  # outside the table, not in the column it grows into first
+        assert row > 1 and sheet[b.cell].value is None  # below the header, empty: never a phantom case
+        first_col, first_row, end_col, end_row = shape_areas(lite)[b.shape]
+        assert first_col <= column < end_col and first_row <= row - 1 < end_row  # the shape covers it
+        rows.append(row)
+    assert all(later - earlier >= 3 for earlier, later in itertools.pairwise(rows))
 
 
 def test_lite_workbook_still_opens_in_openpyxl_and_libreoffice(lite: Path, tmp_path: Path) -> None:
