@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -72,14 +72,16 @@ def issue_json(issue: Issue) -> dict[str, Any]:
     }
 
 
-def report_json(report: Report, register: str) -> dict[str, Any]:
+def report_json(report: Report, register: str, listing: Callable[[Iterator[Any]], Any] = list) -> dict[str, Any]:
+    """The `check --json` document (SPEC §11). `listing` makes the two long lists: a list, or a stream
+    that the CLI writes item by item."""
     return {
         "register": register,
         "sheet": report.sheet,
         "now": iso(report.now),
         "rows": len(report.results),
-        "cases": [case_json(result) for result in report.results],
-        "issues": [issue_json(issue) for issue in report.issues],
+        "cases": listing(case_json(result) for result in report.results),
+        "issues": listing(issue_json(issue) for issue in report.issues),
         "summary": {"errors": report.errors, "warnings": report.warnings, "overdue": report.overdue},
     }
 

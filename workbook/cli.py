@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from aftersales.cells import format_money, parse_datetime
 from aftersales.demo import DEMO_DAY, demo_now
@@ -34,6 +34,7 @@ from aftersales.sheets import PENDING_HEADERS, REFUND_HEADERS, VOUCHER_HEADERS
 from aftersales.validate import CaseResult, Report, validate
 from aftersales.vouchers import Voucher, orphaned_vouchers, parse_voucher_rows, regenerate, vouchers_only
 from workbook.files import OutputError, check_output, os_reason, render_workbook, save_workbook, write_bytes
+from workbook.json_stream import Streamed, write_json
 from workbook.reader import RegisterError, RegisterFile, read_register, register_ledger
 
 EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -77,10 +78,25 @@ def emit(text: str) -> None:
     try:
         print(text, flush=True)
     except BrokenPipeError:
-        _Output.closed = True
-        # Whatever is still buffered would fail again when Python exits: send it nowhere instead.
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _pipe_closed()
+
+
+def emit_json(fields: dict[str, Any]) -> None:
+    """A JSON document on standard output, its `Streamed` lists written item by item."""
+    if _Output.closed:
+        return
+    try:
+        write_json(fields, sys.stdout.write)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _pipe_closed()
+
+
+def _pipe_closed() -> None:
+    _Output.closed = True
+    # Whatever is still buffered would fail again when Python exits: send it nowhere instead.
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _progress(message: str) -> None:
@@ -133,7 +149,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.out is None:
         report = run_check(path, now, args.sheet)
         if args.json:
-            emit(json.dumps(report_json(report, str(path)), ensure_ascii=False, indent=1))
+            emit_json(report_json(report, str(path), Streamed))
         else:
             emit(human_report(report, path))
         return EXIT_ERRORS if report.errors else EXIT_OK
@@ -146,9 +162,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     copy = write_checked_copy(path, out, now, sheet, force=args.force)
     report = run_check(copy.path, now, sheet)  # the copy, read back: what the shop will see
     if args.json:
-        shown = report_json(report, str(copy.path))
+        shown = report_json(report, str(copy.path), Streamed)
         shown["copy"] = {"path": str(copy.path), "log": copy.summary, "alerts": list(copy.alerts)}
-        emit(json.dumps(shown, ensure_ascii=False, indent=1))
+        emit_json(shown)
     else:
         emit(human_report(report, copy.path))
         for alert in copy.alerts:
