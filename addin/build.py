@@ -38,8 +38,13 @@ CLASSIC_PATH = DIST / "register_classic.xlsx"
 EMBEDDED = ("aftersales", "addin/__init__.py", "addin/layout.py", "addin/sheet_io.py", "addin/buttons.py",
             "addin/scripts.py", "addin/udfs.py")
 """What xlwings Lite needs: the domain and the glue it runs (not the classic or build modules)."""
-REQUIREMENTS = (f"xlwings=={xw.__version__}  # required", "pydantic>=2.7,<3")
-PYODIDE_VERSION = "0.27.5"
+REQUIREMENTS = (f"xlwings=={xw.__version__}  # required", "pydantic==2.14.4")
+"""Exact pins: pydantic 2.14.4 needs pydantic-core 2.50.5, which has a Pyodide 314 wheel on PyPI (Pyodide
+0.27.x has none: its Lite could only install pydantic from its own bundle). tests/addin/test_pyodide.py
+resolves exactly these to Pyodide wheels and runs the workbook's code with them."""
+PYODIDE_VERSION = "314.0.7"
+"""Pyodide ≥ 314 keeps package versions stable across restarts (lite.xlwings.org/dependencies) and has
+wheels on PyPI (PEP 783)."""
 ADDIN_VERSION = "1.0.0.0-18"
 LITE_ADDIN_ID = "wa200008175"
 
