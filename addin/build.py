@@ -4,8 +4,8 @@
   Lite settings (`main.py`, `requirements.txt` in `xl/webextensions/webextension1.xml`) and real sheet
   buttons: named shapes hyperlinked to a cell, matched by `@script(button="[name]Sheet!Cell")`.
   openpyxl cannot write those parts, so they are added to the saved package here.
-- **classic xlwings** (`classic`): the template plus an `xlwings.conf` sheet (`UDF Modules`,
-  `PYTHONPATH`) for the xlwings Excel add-in; buttons call addin.classic through RunPython.
+- **classic xlwings** (`classic`): the template plus an `xlwings.conf` sheet (`UDF Modules`) for the
+  xlwings Excel add-in; buttons call addin.classic through RunPython.
 
 Run: `python -m addin.build lite OUT.xlsx` or `python -m addin.build classic OUT.xlsx`.
 """
@@ -264,10 +264,9 @@ def build_lite(path: Path) -> Path:
     return path
 
 
-CLASSIC_SETTINGS = (("UDF Modules", "addin.udfs"), ("PYTHONPATH", ""))
-"""xlwings.conf: UDF Modules, and PYTHONPATH for the project folder (empty when the aftersales package
-is pip-installed). No Interpreter rows: xlwings reads the sheet first, so an empty row would hide the
-interpreter set in the ribbon (README says when to add one)."""
+CLASSIC_SETTINGS = (("UDF Modules", "addin.udfs"),)
+"""xlwings.conf: UDF Modules only. No PYTHONPATH or Interpreter rows: xlwings reads the sheet first, so an
+empty row would hide what is set in the ribbon (README says when to add one)."""
 
 
 def build_classic(path: Path) -> Path:
