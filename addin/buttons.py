@@ -228,13 +228,20 @@ def eod_action(session: Session) -> str:
     lines += [[""] * EOD_COLUMNS] * max(0, len(old) - len(lines))
     io.write(EOD_SHEET, 1, 1, lines)
     alarms = set(grid.alarms)
-    io.set_colours(EOD_SHEET, 1, 1, [[ALARM_COLOUR if r in alarms else None] * EOD_COLUMNS
-                                     for r in range(1, len(lines) + 1)])
-    top = 15.0
-    for index, (_title, first, last) in enumerate(grid.charts):
-        height = max(300.0, BAR_POINTS * (last - first + 1) + 80)
-        io.bar_chart(EOD_SHEET, f"AS_chart_{index + 1}", f"A{first - 1}:B{last}", top=top, left=560, height=height)
-        top += height + 20
+
+    def charts() -> None:
+        top = 15.0
+        for index, (_title, first, last) in enumerate(grid.charts):
+            height = max(300.0, BAR_POINTS * (last - first + 1) + 80)
+            io.bar_chart(EOD_SHEET, f"AS_chart_{index + 1}", f"A{first - 1}:B{last}", top=top, left=560,
+                         height=height)
+            top += height + 20
+
+    def colours() -> None:
+        io.set_colours(EOD_SHEET, 1, 1, [[ALARM_COLOUR if r in alarms else None] * EOD_COLUMNS
+                                         for r in range(1, len(lines) + 1)])
+
+    session.finishing.extend((charts, colours))  # after the values and the 操作记录 line
     return (f"日结 {day:%Y-%m-%d}：登记 {eod.registered} 条，当天给方案 {eod.solved_pct}%，超时 {len(eod.overdue)} 条，"
             f"未返现 {len(eod.cashback_unpaid)} 笔，错误 {eod.error_count} 个")
 

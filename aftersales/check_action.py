@@ -187,10 +187,8 @@ def validate_action(session: Session) -> str:
         summary += f"；新编号 {len(assigned)} 个"
     if waiting:
         summary += f"；还有 {waiting} 个空白售后单号，请再按一次校验"
-    try:
-        apply_colours(io, colour_plan(numbered, report, ours))
-    except Exception as error:  # colours are a help: the check itself is written already
-        summary += f"；单元格颜色未更新（{type(error).__name__}: {error}）"
+    plan = colour_plan(numbered, report, ours)
+    session.finishing.append(lambda: apply_colours(io, plan))  # after the values and the log line
     return summary
 
 

@@ -41,6 +41,9 @@ class Session:
     sheet: str | None = None
     """The register sheet asked for (`--sheet`); None: 登记表, else the first sheet with its header row."""
     log_lines: list[str] = field(default_factory=list)
+    finishing: list[Callable[[], None]] = field(default_factory=list)
+    """What the action leaves for after the 操作记录 line: colours and charts. A client that rejects one
+    action loses the ones after it, so the values and the log go first (issue 15 item 4)."""
 
     @cached_property
     def register_sheet(self) -> str:
@@ -94,6 +97,12 @@ def run_action(io: Book, now: datetime, label: str, action: Callable[[Session], 
         with contextlib.suppress(Exception):  # the log line below still says it
             io.alert(summary, title=label)
     append_log(io, now, label, summary)
+    for step in session.finishing:
+        try:
+            step()
+        except Exception as error:  # colours and charts are a help: the work is written and logged
+            append_log(io, now, label, f"单元格颜色或图表未更新（{type(error).__name__}: {error}）")
+            break
     return summary
 
 

@@ -33,11 +33,14 @@ result["functions"] = sorted(f["name"] for f in custom_functions_meta(main)["fun
 result["scripts"] = sorted(m["function_name"] for m in custom_scripts_meta(main))
 payload = json.load(open("/home/pyodide/app/payload.json"))
 result["logs"] = {}
-for script in ("validate_register", "generate_vouchers", "build_refund_sheet", "end_of_day"):
+labels = {"validate_register": "校验", "generate_vouchers": "生成单据", "build_refund_sheet": "退款表",
+          "end_of_day": "日结"}
+for script, label in labels.items():
     book = xw.Book(json=json.loads(json.dumps(payload)))
     await custom_scripts_call(main, script, typehint_to_value={xw.Book: book})
-    writes = [a["values"] for a in book.json()["actions"] if a["func"] == "setValues"]
-    result["logs"][script] = writes[-1][0][2] if writes else None
+    logs = [a["values"][-1][2] for a in book.json()["actions"] if a["func"] == "setValues"
+            and len(a["values"][-1]) == 3 and a["values"][-1][1] == label]  # the 操作记录 line
+    result["logs"][script] = logs[-1] if logs else None
 register = [row for row in payload["sheets"][0]["values"]][:3]
 call = {"func_name": "AS_RECOMMEND", "args": [register], "version": xw.__version__, "client": "Office.js",
         "runtime": "1.4"}

@@ -306,3 +306,17 @@ def test_remembered_cells_of_a_deleted_sheet_are_skipped(demo: Path) -> None:
     excel.run(validate_register)
     log = excel.sheet_named("操作记录")["values"][1][2]
     assert "颜色未更新" not in log and "内部错误" not in log
+
+
+def test_values_and_the_log_line_come_before_the_colours(demo: Path) -> None:
+    """A client that rejects one action loses the later ones: the colours go last (issue 15 item 4)."""
+    from addin.scripts import end_of_day
+
+    excel = Excel(payload_from_xlsx(demo, clock=NOW), clock=NOW)
+    for script, label in ((validate_register, "校验"), (end_of_day, "日结")):
+        actions = excel.run(script)
+        kinds = [a["func"] for a in actions]
+        log = max(i for i, a in enumerate(actions) if a["func"] == "setValues" and len(a["values"][-1]) == 3
+                  and a["values"][-1][1] == label)
+        assert "setRangeColors" in kinds
+        assert all(i > log for i, kind in enumerate(kinds) if kind in ("setRangeColors", "addChart")), kinds
