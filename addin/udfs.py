@@ -2,6 +2,7 @@
 (`Register[#All]`) and returns one value per data row, so a 5,000-row register recalculates in one
 call that spills. Problems with the arguments come back as readable cell text, never a traceback.
 
+Docstrings and argument docs are Chinese: Excel shows them as the functions' help (issue 15 item 6).
 Parameters carry no type hints on purpose: xlwings Lite turns hints into converters, and these
 functions take cells as they come (numbers, serial dates, text, empty). Put them outside the table
 (Excel does not spill inside a table, and the buttons sit in column AS), e.g. in AR2:
@@ -30,6 +31,8 @@ from aftersales.recommend import recommend, recommended_resolution
 from aftersales.validate import validate
 
 Grid = list[list[Any]]
+DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm"
+"""Deadlines are times of day (18:00): Excel's short date format would hide them (issue 15 item 5)."""
 REGISTER_HINT = "参数错误：第一个参数应为含表头的登记表区域，如 Register[#All]"
 
 
@@ -91,26 +94,27 @@ def _money(value: object) -> object:
 
 
 @xw.func
-@xw.arg("register", ndim=2)
-@xw.arg("policy", ndim=2)
+@xw.arg("register", ndim=2, doc="登记表区域，含表头行，如 Register[#All]")
+@xw.arg("policy", ndim=2, doc="可选：政策表区域（参数、值两列），如 政策!A1:B30；省略则用默认政策")
 def AS_RECOMMEND(register, policy=None):  # type: ignore[no-untyped-def]
-    """推荐方案 of every row, e.g. 部分退款（可选：退货退款）; blank when an input is missing."""
+    """每行的推荐方案，如 部分退款（可选：退货退款）；缺少必要信息时为空。"""
     return _per_case(register, policy, DECIDE_KEYS, lambda case, rules: resolution_text(*recommended_resolution(case, rules)))
 
 
 @xw.func
-@xw.arg("register", ndim=2)
-@xw.arg("policy", ndim=2)
+@xw.arg("register", ndim=2, doc="登记表区域，含表头行，如 Register[#All]")
+@xw.arg("policy", ndim=2, doc="可选：政策表区域（参数、值两列），如 政策!A1:B30；省略则用默认政策")
 def AS_CEILING(register, policy=None):  # type: ignore[no-untyped-def]
-    """补偿上限 of every row (for the chosen 处理方案, else the recommended one); blank when unknown."""
+    """每行的补偿上限（按已选处理方案，未选则按推荐方案）；算不出时为空。"""
     return _per_case(register, policy, RECOMMEND_KEYS, lambda case, rules: _money(recommend(case, rules).ceiling))
 
 
 @xw.func
-@xw.arg("register", ndim=2)
-@xw.arg("policy", ndim=2)
+@xw.arg("register", ndim=2, doc="登记表区域，含表头行，如 Register[#All]")
+@xw.arg("policy", ndim=2, doc="可选：政策表区域（参数、值两列），如 政策!A1:B30；省略则用默认政策")
+@xw.ret(date_format=DATE_TIME_FORMAT)
 def AS_DEADLINE(register, policy=None):  # type: ignore[no-untyped-def]
-    """截止时间 (same-day solution deadline) of every row."""
+    """每行的截止时间：当天给方案的期限。"""
     return _per_case(
         register, policy, frozenset({"registered_at"}),
         lambda case, rules: solution_deadline(case.registered_at, rules) if case.registered_at else "",
@@ -118,10 +122,11 @@ def AS_DEADLINE(register, policy=None):  # type: ignore[no-untyped-def]
 
 
 @xw.func
-@xw.arg("register", ndim=2)
-@xw.arg("policy", ndim=2)
+@xw.arg("register", ndim=2, doc="登记表区域，含表头行，如 Register[#All]")
+@xw.arg("policy", ndim=2, doc="可选：政策表区域（参数、值两列），如 政策!A1:B30；省略则用默认政策")
+@xw.arg("now", doc="当前时间，通常写 NOW()")
 def AS_CHECK(register, now, policy=None):  # type: ignore[no-untyped-def]
-    """校验 of every row: each issue `[code] message`, most severe first; blank when the row is fine."""
+    """每行的校验结果：每个问题「[代码] 说明」，最严重的在前；没有问题时为空。"""
     try:
         raw, count = _register(register)
         moment = _now(now)
@@ -137,8 +142,11 @@ def AS_CHECK(register, now, policy=None):  # type: ignore[no-untyped-def]
 
 
 @xw.func
+@xw.arg("signed_at", doc="签收时间")
+@xw.arg("no_reason_days", doc="可选：无理由退货天数，默认 7")
+@xw.ret(date_format=DATE_TIME_FORMAT)
 def AS_RETURN_WINDOW_END(signed_at, no_reason_days=None):  # type: ignore[no-untyped-def]
-    """End of 七天无理由 for a 签收时间: 00:00 of the day after signing + the policy days (default 7)."""
+    """七天无理由的截止时间：签收次日零时起算天数（默认 7 天）。"""
     signed, problem = parse_datetime(signed_at)
     if problem or signed is None:
         return "参数错误：签收时间应为 1900–2999 年的日期时间"
@@ -150,8 +158,11 @@ def AS_RETURN_WINDOW_END(signed_at, no_reason_days=None):  # type: ignore[no-unt
 
 
 @xw.func
+@xw.arg("registered_at", doc="登记时间")
+@xw.arg("day_end", doc="可选：下班时间，如 \"18:00\"，默认 18:00")
+@xw.ret(date_format=DATE_TIME_FORMAT)
 def AS_SOLUTION_DEADLINE(registered_at, day_end=None):  # type: ignore[no-untyped-def]
-    """Same-day solution deadline of a 登记时间 (下班时间 default 18:00; after it: the next day's)."""
+    """登记时间对应的给方案期限：当天下班时间（默认 18:00）；下班后登记的为次日下班时间。"""
     registered, problem = parse_datetime(registered_at)
     if problem or registered is None:
         return "参数错误：登记时间应为 1900–2999 年的日期时间"

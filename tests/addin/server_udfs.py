@@ -118,3 +118,13 @@ def test_every_declared_button_has_its_shape_in_the_lite_workbook() -> None:
     for meta in custom_scripts_meta(scripts):
         shape, target = meta["button"][1:].split("]", 1)
         assert shapes[shape] == "#" + target
+
+
+def test_every_argument_has_help_and_deadlines_show_their_time() -> None:
+    """Excel shows `doc` instead of "Positional argument 1"; a deadline keeps its 18:00 (issue 15 items 5, 6)."""
+    for meta in custom_functions_meta(udfs)["functions"]:
+        assert meta["description"] and all(p.get("description") for p in meta["parameters"]), meta["name"]
+    call = {"func_name": "AS_SOLUTION_DEADLINE", "args": [[[46347.7]]], "version": xw.__version__,
+            "client": "Office.js", "runtime": "1.4"}
+    (cell,) = asyncio.run(custom_functions_call(call, udfs))[0]
+    assert cell == {"type": "FormattedNumber", "basicValue": 46347.75, "numberFormat": "yyyy-mm-dd hh:mm"}
