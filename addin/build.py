@@ -46,6 +46,10 @@ PYODIDE_VERSION = "314.0.7"
 """Pyodide ≥ 314 keeps package versions stable across restarts (lite.xlwings.org/dependencies) and has
 wheels on PyPI (PEP 783)."""
 ADDIN_VERSION = "1.0.0.0-18"
+WORKBOOK_SETTINGS = {"startupBehavior": "taskpane"}
+"""Lite's workbook settings (Settings → Workbook), as a workbook saved by xlwings' own samples carries
+them: start with the task pane shown, so a button's message is seen. Office starts an add-in on open
+only after it was opened by hand once in that workbook and the workbook saved (README)."""
 LITE_ADDIN_ID = "wa200008175"
 
 _PACKAGE_LINE = re.compile(r'^_PACKAGE = "([A-Za-z0-9+/=]*)"$', re.M)
@@ -130,7 +134,7 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
-def _property(name: str, value: str) -> str:
+def _property(name: str, value: object) -> str:
     # Lite stores each setting as a JSON-encoded string in the attribute (newlines as \n).
     return f"<we:property name={quoteattr(name)} value={quoteattr(json.dumps(value, ensure_ascii=False))}/>"
 
@@ -139,6 +143,7 @@ def webextension_xml(main: str, requirements: str) -> str:
     properties = "".join([
         _property("main.py", main), _property("requirements.txt", requirements),
         _property("pyodideVersion", PYODIDE_VERSION), _property("addinVersion", ADDIN_VERSION),
+        _property("xlwingsSettingsWorkbook", WORKBOOK_SETTINGS),
     ])
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
