@@ -262,10 +262,23 @@ def lite_package(base: bytes, main: str, requirements: str) -> bytes:
     return out.getvalue()
 
 
+MAX_MAIN_PY = 1_000_000
+"""Characters of main.py allowed in the workbook: Office keeps an add-in's document settings (main.py
+among them) in one store that Office caps (about 2 MB); half of it leaves room for Lite's own."""
+
+
+def check_main_size(main: str, limit: int = MAX_MAIN_PY) -> None:
+    if len(main) > limit:
+        raise SystemExit(f"main.py has {len(main):,} characters, over the {limit:,} the workbook settings can hold: "
+                         "embed less code")
+
+
 def build_lite(path: Path) -> Path:
     base = io.BytesIO()
     build_register_workbook().save(base)
-    path.write_bytes(lite_package(base.getvalue(), main_py(), "\n".join(REQUIREMENTS) + "\n"))
+    main = main_py()
+    check_main_size(main)
+    path.write_bytes(lite_package(base.getvalue(), main, "\n".join(REQUIREMENTS) + "\n"))
     return path
 
 

@@ -77,6 +77,16 @@ def test_main_py_compiles_and_embeds_the_current_code(lite: Path) -> None:
     assert settings["xlwingsSettingsWorkbook"] == {"startupBehavior": "taskpane"}
 
 
+def test_the_build_refuses_a_main_py_too_big_for_the_workbook_settings() -> None:
+    from addin.build import MAX_MAIN_PY, check_main_size
+
+    main = main_py()
+    check_main_size(main)
+    assert len(main) < MAX_MAIN_PY / 4  # today's code is far from the limit
+    with pytest.raises(SystemExit, match=r"main\.py"):
+        check_main_size(main, limit=len(main) - 1)
+
+
 def test_committed_workbooks_are_up_to_date() -> None:
     main = lite_settings(LITE_PATH)["main.py"]
     assert read_embedded(main) == embedded_sources(), "run `python -m addin.build lite` and commit addin/dist"
