@@ -30,9 +30,10 @@ def _to_excel(value: object) -> object:
     text that would start a formula behind Excel's text apostrophe (a buyer named =1+1 stays text)."""
     if isinstance(value, Formula):
         return str(value)
-    if isinstance(value, str) and value and (value.startswith(FORMULA_STARTS) or value[0].isdigit() or value[0] == "."):
+    if isinstance(value, str) and value and (value.startswith(FORMULA_STARTS) or value[0].isdigit() or value[0] in ".'"):
         # Excel reads what it is given like typed input: "=…" would run, and "123456789012345678"
-        # or "0012" would become a number (15 digits kept). The apostrophe keeps it text, unseen.
+        # or "0012" would become a number (15 digits kept), and a text's own leading ' would be taken
+        # as the marker. The apostrophe keeps it text, unseen.
         return "'" + value
     if isinstance(value, Decimal):
         return float(value)

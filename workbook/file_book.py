@@ -73,7 +73,13 @@ class FileBook:
                 if isinstance(cell, MergedCell):
                     self._skipped.add(f"{sheet}!{cell.coordinate}")
                     continue
+                if cell.data_type == "f" and value == self._shown(sheet, place):
+                    continue  # a formula written back as what it shows stays a formula
                 _put(cell, value)
+
+    def _shown(self, sheet: str, place: tuple[int, int]) -> object:
+        line = self.values(sheet)[place[0] - 1] if place[0] - 1 < len(self.values(sheet)) else []
+        return line[place[1] - 1] if place[1] - 1 < len(line) else None
 
     def set_formula(self, sheet: str, cell: str, formula: str) -> None:
         self.book[sheet][cell] = formula

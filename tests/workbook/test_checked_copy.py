@@ -365,3 +365,24 @@ def test_a_value_at_the_last_row_costs_no_memory_for_the_rows_between(tmp_path: 
     code, peak_mib = result.stdout.split()[-2:]
     assert code == "1" and int(peak_mib) < 500, result.stdout[-300:]
     assert copy.stat().st_size < 100_000  # no cell made for the million rows between
+
+
+def test_numbering_many_scattered_ids_keeps_a_formula_id_in_the_copy(tmp_path: Path) -> None:
+    rows = [valid_row(case_id=None if i % 2 else f"SH20261120-{i:03d}", order_id=f"{10**17 + i}", buyer=f"b{i}")
+            for i in range(12)]
+    book = register_book(rows)
+    sheet = book.active
+    assert sheet is not None
+    sheet["A3"] = '="SH20261120-"&TEXT(1,"000")'  # row 3 is the second case (i = 1): a computed id
+    register = save(book, tmp_path / "formula-id.xlsx")
+    from tests.workbook.xlsx import rewrite_part
+
+    formula = '<f>"SH20261120-"&amp;TEXT(1,"000")</f>'
+    rewrite_part(register, "xl/worksheets/sheet1.xml",  # Excel's cached result (openpyxl writes none)
+                 lambda xml: xml.replace(f'<c r="A3">{formula}<v /></c>',
+                                         f'<c r="A3" t="str">{formula}<v>SH20261120-001</v></c>'))
+    copy = tmp_path / "c.xlsx"
+    main(["check", str(register), "-o", str(copy), "--now", NOW_TEXT])
+    checked = openpyxl.load_workbook(copy)[REGISTER]
+    assert checked["A3"].data_type == "f"
+    assert all(checked.cell(row=r, column=1).value for r in range(2, 14))
