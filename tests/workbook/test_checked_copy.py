@@ -373,16 +373,16 @@ def test_numbering_many_scattered_ids_keeps_a_formula_id_in_the_copy(tmp_path: P
     book = register_book(rows)
     sheet = book.active
     assert sheet is not None
-    sheet["A3"] = '="SH20261120-"&TEXT(1,"000")'  # row 3 is the second case (i = 1): a computed id
+    sheet["A6"] = '="SH20261120-"&TEXT(1,"000")'  # row 6 (i = 4), between blank ids: a computed id
     register = save(book, tmp_path / "formula-id.xlsx")
     from tests.workbook.xlsx import rewrite_part
 
     formula = '<f>"SH20261120-"&amp;TEXT(1,"000")</f>'
     rewrite_part(register, "xl/worksheets/sheet1.xml",  # Excel's cached result (openpyxl writes none)
-                 lambda xml: xml.replace(f'<c r="A3">{formula}<v /></c>',
-                                         f'<c r="A3" t="str">{formula}<v>SH20261120-001</v></c>'))
+                 lambda xml: xml.replace(f'<c r="A6">{formula}<v /></c>',
+                                         f'<c r="A6" t="str">{formula}<v>SH20261120-001</v></c>'))
     copy = tmp_path / "c.xlsx"
     main(["check", str(register), "-o", str(copy), "--now", NOW_TEXT])
     checked = openpyxl.load_workbook(copy)[REGISTER]
-    assert checked["A3"].data_type == "f"
+    assert checked["A6"].data_type == "f"
     assert all(checked.cell(row=r, column=1).value for r in range(2, 14))
