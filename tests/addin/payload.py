@@ -82,7 +82,13 @@ class Excel:
 
     def run(self, script: Any) -> list[dict[str, Any]]:
         """Run a button script on the current state; apply and return its actions."""
-        book = xw.Book(json=copy.deepcopy(self.payload))
+        from addin.scripts import NOT_READ
+
+        sent = copy.deepcopy(self.payload)
+        for sheet in sent["sheets"]:  # what the script's `exclude=` keeps Excel from sending
+            if sheet["name"] in NOT_READ.get(getattr(script, "__name__", ""), ()):
+                sheet["values"] = [[""]]
+        book = xw.Book(json=sent)
         script(book)
         actions: list[dict[str, Any]] = book.json()["actions"]
         for action in actions:

@@ -91,6 +91,7 @@ def test_button_is_declared_for_lite() -> None:
     meta = {m["function_name"]: m for m in custom_scripts_meta(scripts)}
     assert meta["validate_register"]["button"] == "[btn_validate]登记表!AS3"
     assert all(m.get("show_taskpane") is True for m in meta.values())  # a button's output is never hidden
+    assert "单据" in meta["validate_register"]["exclude"] and "退款表" not in meta["build_refund_sheet"]["exclude"]
 
 
 def test_button_runs_through_the_lite_script_path() -> None:
