@@ -31,6 +31,7 @@ TASKS = {
     ),
     # The commands as the console script runs them (workbook.cli.run: the cyclic GC off).
     "check": "import gc; gc.disable(); from workbook.cli import main; main(['check', PATH, '--now', NOW])",
+    "check-json": "import gc; gc.disable(); from workbook.cli import main; main(['check', PATH, '--now', NOW, '--json'])",
     "vouchers": "import gc; gc.disable(); from workbook.cli import main; main(['vouchers', PATH, '--date', DAY, '--now', NOW, '-o', OUT, '--force'])",
     "refunds": "import gc; gc.disable(); from workbook.cli import main; main(['refunds', PATH, '--date', DAY, '--now', NOW, '-o', OUT, '--force'])",
     "eod": "import gc; gc.disable(); from workbook.cli import main; main(['eod', PATH, '--date', DAY, '--now', NOW, '-o', OUT, '--force'])",
