@@ -16,13 +16,12 @@ from typing import Any
 
 import xlwings as xw
 
-from aftersales.book import Formula
+from aftersales.book import COLOURS_PER_CALL, Formula
 from aftersales.columns import column_letter
 from aftersales.sheets import FORMULA_STARTS
 
 Cell = object
 Matrix = list[list[Any]]
-MAX_COLOURS_PER_CALL = 10_000
 
 
 def _to_excel(value: object) -> object:
@@ -89,7 +88,7 @@ class BookIO:
     def set_colours(self, sheet: str, row: int, column: int, colours: Sequence[Sequence[object]]) -> None:
         """Fill colours of a block (1-based top-left): `#RRGGBB`, None to clear, `...` to keep."""
         height, width = len(colours), len(colours[0])
-        step = max(1, MAX_COLOURS_PER_CALL // width)
+        step = max(1, COLOURS_PER_CALL // width)
         for start in range(0, height, step):
             part = [list(line) for line in colours[start : start + step]]
             last_row = row + start + len(part) - 1

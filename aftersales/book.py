@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+COLOURS_PER_CALL = 10_000
+"""Cells one `set_colours` call may carry (xlwings' Range.set_colors refuses more)."""
+
 
 class Formula(str):
     """A value meant as a formula (written as is); every other text starting with = is escaped."""

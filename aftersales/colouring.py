@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from aftersales.book import Book
+from aftersales.book import COLOURS_PER_CALL, Book
 from aftersales.columns import OUTPUT_COLUMNS, column_index, column_letter
 from aftersales.issues import Issue, Severity
 from aftersales.model import RawRegister
@@ -102,19 +102,44 @@ def previous_colours(io: Book, plan: ColourPlan) -> dict[Place, str]:
 def apply_colours(io: Book, plan: ColourPlan) -> None:
     """Colour the wanted cells and give the add-in's own old colours back their base fill.
 
-    Every wanted colour is sent again (a pasted row loses its fill; this puts it back), one
-    `set_colors` per column (cells between keep their fill): the number of calls depends on the
-    columns, not the rows. The cells coloured are remembered in the state sheet.
+    Every wanted colour is sent again (a pasted row loses its fill; this puts it back), in blocks from
+    the first to the last cell to change, every other cell in them kept as it is. Neighbouring columns
+    share a block when that needs no more calls (a call carries at most COLOURS_PER_CALL cells): the
+    number of calls depends on where the problems are, not on the rows (issue 15 item 9). The cells
+    coloured are remembered in the state sheet.
     """
     before = previous_colours(io, plan)
     by_column: dict[tuple[str, int], dict[int, str | None]] = defaultdict(dict)
     for place in set(before) | set(plan.wanted):
         sheet, row, column = place
         by_column[(sheet, column)][row] = plan.wanted.get(place, plan.base_fills.get((sheet, column)))
+    for sheet, columns in _blocks(by_column):
+        cells = {(row, column): colour for column in columns for row, colour in by_column[(sheet, column)].items()}
+        top, bottom = min(r for r, _ in cells), max(r for r, _ in cells)
+        left, right = columns[0], columns[-1]
+        io.set_colours(sheet, top, left, [[cells.get((r, c), ...) for c in range(left, right + 1)]
+                                          for r in range(top, bottom + 1)])
+    save_colour_state(io, plan)
+
+
+def _calls(top: int, bottom: int, left: int, right: int) -> int:
+    return -(-((bottom - top + 1) * (right - left + 1)) // COLOURS_PER_CALL)
+
+
+def _blocks(by_column: dict[tuple[str, int], dict[int, str | None]]) -> list[tuple[str, list[int]]]:
+    """Columns to colour, grouped left to right into blocks that cost no more calls than apart."""
+    blocks: list[tuple[str, list[int], int, int, int]] = []  # sheet, columns, top, bottom, calls
     for (sheet, column), rows in sorted(by_column.items()):
         top, bottom = min(rows), max(rows)
-        io.set_colours(sheet, top, column, [[rows.get(r, ...)] for r in range(top, bottom + 1)])
-    save_colour_state(io, plan)
+        if blocks and blocks[-1][0] == sheet:
+            _, columns, block_top, block_bottom, calls = blocks[-1]
+            merged_top, merged_bottom = min(top, block_top), max(bottom, block_bottom)
+            if _calls(merged_top, merged_bottom, columns[0], column) <= calls + _calls(top, bottom, column, column):
+                blocks[-1] = (sheet, [*columns, column], merged_top, merged_bottom,
+                              _calls(merged_top, merged_bottom, columns[0], column))
+                continue
+        blocks.append((sheet, [column], top, bottom, _calls(top, bottom, column, column)))
+    return [(sheet, columns) for sheet, columns, *_ in blocks]
 
 
 def save_colour_state(io: Book, plan: ColourPlan) -> None:
