@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from decimal import Decimal
 
 import xlwings as xw
 
@@ -31,7 +32,7 @@ from aftersales.sheets import (
     VOUCHER_HEADERS,
     VOUCHER_SHEET,
 )
-from aftersales.state import BATCHES, EXPORTS, block_lines
+from aftersales.state import BATCHES, CHARTS, EXPORTS, block_lines
 from aftersales.vouchers import Voucher, orphaned_vouchers, parse_voucher_rows, regenerate, vouchers_only
 
 __all__ = ["NoRegister", "Session", "eod_action", "refund_action", "run_button", "validate_action", "voucher_action"]
@@ -199,6 +200,11 @@ def refund_action(session: Session) -> str:
 # --- the 日结 button -----------------------------------------------------------------------------
 
 EOD_COLUMNS = 6
+CHART_DATA_COLUMN = 8
+"""1-based column H: the charts' own cells, beside the six columns of the report."""
+CHART_LEFT = 700
+MONEY_CHART_LABELS = ("部分退款", "仅退款", "退货退款", "拦截退款", "退运费")
+"""Every money 处理方案, zero or not, so the chart's cells never move."""
 BAR_POINTS = 22
 """Chart height per bar (points): room for every label."""
 ALARM_COLOUR = ERROR_COLOUR
@@ -228,14 +234,29 @@ def eod_action(session: Session) -> str:
     lines += [[""] * EOD_COLUMNS] * max(0, len(old) - len(lines))
     io.write(EOD_SHEET, 1, 1, lines)
     alarms = set(grid.alarms)
+    # The charts read fixed cells (H:I, beside the report): made once, they never need a new source, so
+    # an Excel that does not report its charts to Python (Office.js may not) is not given them again.
+    money = dict(eod.money_by_resolution)
+    by_type = [["售后类型", "条数"], *([label, count] for label, count in eod.by_case_type)]
+    by_money = [["处理方案", "金额"], *([label, money.get(label, Decimal("0.00"))] for label in MONEY_CHART_LABELS)]
+    io.write(EOD_SHEET, 1, CHART_DATA_COLUMN, [*by_type, ["", ""], *by_money])
+    sources = [(f"H1:I{len(by_type)}", len(by_type) - 1),
+               (f"H{len(by_type) + 2}:I{len(by_type) + 1 + len(by_money)}", len(by_money) - 1)]
+    state = io.values(STATE_SHEET) if STATE_SHEET in io.sheet_names() else []
+    made = set(block_lines(state, CHARTS))
 
     def charts() -> None:
         top = 15.0
-        for index, (_title, first, last) in enumerate(grid.charts):
-            height = max(300.0, BAR_POINTS * (last - first + 1) + 80)
-            io.bar_chart(EOD_SHEET, f"AS_chart_{index + 1}", f"A{first - 1}:B{last}", top=top, left=560,
-                         height=height)
+        recorded = list(made)
+        for index, (source, bars) in enumerate(sources):
+            name = f"AS_chart_{index + 1}"
+            height = max(300.0, BAR_POINTS * bars + 80)
+            if name in io.chart_names(EOD_SHEET) or (EOD_SHEET, name) not in made:
+                io.bar_chart(EOD_SHEET, name, source, top=top, left=CHART_LEFT, height=height)
+                recorded.append((EOD_SHEET, name))
             top += height + 20
+        if set(recorded) != made:
+            write_state_block(io, CHARTS, sorted(set(recorded)))
 
     def colours() -> None:
         io.set_colours(EOD_SHEET, 1, 1, [[ALARM_COLOUR if r in alarms else None] * EOD_COLUMNS

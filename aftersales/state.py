@@ -4,7 +4,8 @@ header row 3, each found by its first header. Besides the colours of the 校验 
 - the refund batches the 退款表 button issued (a number is never issued twice, and a ledger that no
   longer shows one cannot be trusted: SPEC §14.5),
 - what each exported line was, by 售后单号 and by (订单号, 货号, 退款方式, 合计) — the ledger has no 货号,
-- the output columns the 校验 button owns (it writes no column holding a user's own content).
+- the output columns the 校验 button owns (it writes no column holding a user's own content),
+- the charts the 日结 button made.
 
 Pure parsing and formatting; the add-in and the command line read the sheet their own way.
 """
@@ -27,7 +28,9 @@ class StateBlock:
 BATCHES = StateBlock(("已发批次", "条数", "合计", "发出时间"), 6)
 EXPORTS = StateBlock(("导出批次", "导出售后单号", "订单号", "货号", "退款方式", "导出合计"), 11)
 OWNED_COLUMNS = StateBlock(("输出列工作表", "输出列名", "输出列"), 18)
-BLOCKS = (BATCHES, EXPORTS, OWNED_COLUMNS)
+CHARTS = StateBlock(("图表工作表", "图表名"), 22)
+"""The charts the 日结 button made: an Excel that reports no charts to Python must not get them again."""
+BLOCKS = (BATCHES, EXPORTS, OWNED_COLUMNS, CHARTS)
 
 
 def _text(value: object) -> str:
