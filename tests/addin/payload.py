@@ -87,7 +87,7 @@ class Excel:
         sent = copy.deepcopy(self.payload)
         for sheet in sent["sheets"]:  # what the script's `exclude=` keeps Excel from sending
             if sheet["name"] in NOT_READ.get(getattr(script, "__name__", ""), ()):
-                sheet["values"] = [[""]]
+                sheet["values"] = [[]]  # as xlwings' client sends an excluded sheet
         book = xw.Book(json=sent)
         script(book)
         actions: list[dict[str, Any]] = book.json()["actions"]
