@@ -187,7 +187,7 @@ def make_issue(
     """An issue with its message rendered from the catalogue template."""
     spec = CATALOGUE[code]
     values = {"field": field or "", "value": value or "", "row": str(row or ""), **params}
-    return Issue(
+    issue = Issue(
         code=code,
         severity=Severity(severity) if severity else spec.severity,
         sheet=sheet,
@@ -198,6 +198,13 @@ def make_issue(
         message=render_message(code, values),
         case_id=case_id,
     )
+    # Every field was given: share one set of their names instead of pydantic's own per issue (728
+    # bytes each, ~60 MB for a 100,000-row register's issues). Frozen models never change it.
+    object.__setattr__(issue, "__pydantic_fields_set__", _ISSUE_FIELDS)
+    return issue
+
+
+_ISSUE_FIELDS = set(Issue.model_fields)
 
 
 def sort_issues(issues: list[Issue]) -> list[Issue]:
