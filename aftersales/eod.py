@@ -176,7 +176,7 @@ def _open_ages(results: tuple[CaseResult, ...], day: date) -> tuple[tuple[str, i
                  for label, low, high in AGE_BUCKETS)
 
 
-def _claim(result: CaseResult) -> Decimal:
+def courier_claim_money(result: CaseResult) -> Decimal:
     """What the shop claims from the courier: money given (金额 + 退运费) and reshipped goods (涉及金额)."""
     case = result.case
     goods = case.item_amount or ZERO if case.resolution is Resolution.RESHIP else ZERO
@@ -185,7 +185,7 @@ def _claim(result: CaseResult) -> Decimal:
 
 def _courier_line(result: CaseResult) -> ListedCase:
     case = result.case
-    claim = _claim(result)
+    claim = courier_claim_money(result)
     detail = (f"运单号 {case.tracking_no or '（未填）'}；索赔 {claim:.2f} 元；{case.liable_party or '责任待定'}；"
               f"{case.status or '待处理'}")
     return _listed(result, detail, claim)

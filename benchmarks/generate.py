@@ -40,8 +40,9 @@ def _kind(key: str) -> str:
             "integer": "integer"}.get(column.kind.value, "text")
 
 
-def rows(count: int, seed: int = 7) -> list[dict[str, object]]:
-    """`count` cases spread over a month: the demo day's mix, renumbered and varied."""
+def rows(count: int, seed: int = 7, bad_rate: float = BAD_RATE) -> list[dict[str, object]]:
+    """`count` cases spread over a month: the demo day's mix, renumbered and varied; `bad_rate` of the
+    rows carry a typing mistake in a random column (0: only the demo day's own problems)."""
     rng = random.Random(seed)
     template = demo_rows()
     keys = [c.key for c in INPUT_COLUMNS]
@@ -60,7 +61,7 @@ def rows(count: int, seed: int = 7) -> list[dict[str, object]]:
         if isinstance(row.get("paid_amount"), Decimal):
             row["paid_amount"] += Decimal(rng.randrange(0, 5000)) / 100
         for key in keys:
-            if rng.random() < BAD_RATE / 6:  # ~5 % of rows carry a bad cell somewhere
+            if rng.random() < bad_rate / 6:  # ~5 % of rows carry a bad cell somewhere
                 row[key] = rng.choice(BAD[_kind(key)])
         result.append(row)
     return result

@@ -21,13 +21,13 @@ from benchmarks.generate import cached
 from benchmarks.run import CHILD, DAY, NOW, ROOT, TASKS
 
 
-def measure(task: str, tree: Path, path: Path, out: Path) -> float:
+def measure(task: str, tree: Path, path: Path, out: Path) -> dict[str, float]:
     environment = {**os.environ, "PYTHONPATH": str(tree)}
     result = subprocess.run(
         [sys.executable, "-c", CHILD, str(path), str(out), DAY, NOW], input=TASKS[task], cwd=tree,
         capture_output=True, text=True, check=True, env=environment,
     )
-    return float(json.loads(result.stdout.strip().splitlines()[-1])["seconds"])
+    return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
 def main() -> None:
@@ -41,14 +41,17 @@ def main() -> None:
     out = path.with_name(f"out-versus-{args.size}.xlsx")
     print(f"machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores; "
           f"{args.size:,} rows, {args.repeat} alternating runs each")
-    print("| task | base median s | now median s |")
-    print("|---|---|---|")
+    print("| task | base median s | now median s | base peak MiB | now peak MiB |")
+    print("|---|---|---|---|---|")
     for task in args.tasks.split(","):
-        times: dict[str, list[float]] = {"base": [], "now": []}
+        runs: dict[str, list[dict[str, float]]] = {"base": [], "now": []}
         for _ in range(args.repeat):
-            times["base"].append(measure(task, args.base.resolve(), path, out))
-            times["now"].append(measure(task, ROOT, path, out))
-        print(f"| {task} | {statistics.median(times['base']):.2f} | {statistics.median(times['now']):.2f} |", flush=True)
+            runs["base"].append(measure(task, args.base.resolve(), path, out))
+            runs["now"].append(measure(task, ROOT, path, out))
+        seconds = {side: statistics.median(r["seconds"] for r in runs[side]) for side in runs}
+        peak = {side: max(r["peak_mib"] for r in runs[side]) for side in runs}
+        print(f"| {task} | {seconds['base']:.2f} | {seconds['now']:.2f} | {peak['base']:.0f} | {peak['now']:.0f} |",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -58,10 +58,10 @@ def _moment(text: str | None) -> datetime:
     return value
 
 
-def _day(text: str) -> date:
+def _day(text: str, option: str = "--date") -> date:
     value, problem = parse_datetime(text)
     if problem or value is None:
-        raise UsageError(f"--date 无法识别：{text}（应为 2026-11-21）")
+        raise UsageError(f"{option} 无法识别：{text}（应为 2026-11-21）")
     return value.date()
 
 
@@ -324,6 +324,11 @@ def eod_summary(eod: EndOfDay) -> str:
     return "\n".join(lines)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from workbook.month_command import cmd_report as run_report  # pandas only when the 月报 runs
+    return run_report(args)
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from workbook.template import build_register_workbook
     target = save_workbook(build_register_workbook(), args.path, force=args.force)
@@ -472,6 +477,17 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
         command.add_argument("--sheet", help=SHEET_HELP)
         command.set_defaults(run=run_command)
+
+    report = commands.add_parser("report", help="月报：多个登记表（多个店铺、多天）汇总：类型、商品、快递、客服、渠道、冲突")
+    report.add_argument("paths", nargs="+", metavar="PATH", help="登记表文件或文件夹（文件夹里的 .xlsx/.xlsm 都读）")
+    report.add_argument("--from", dest="start", help="起始日期（按登记时间，含当天；默认最早的登记时间）")
+    report.add_argument("--to", dest="end", help="结束日期（含当天；默认最晚的登记时间）")
+    report.add_argument("--shop", help="只看这个店铺（政策表的「店铺」，未填时为文件所在文件夹的名字）")
+    report.add_argument("--now", help="判断超时用的当前时间（默认现在）")
+    report.add_argument("-o", "--out", help="输出的月报 .xlsx")
+    report.add_argument("--json", action="store_true", help="输出 JSON（与月报工作簿相同的数字）")
+    report.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    report.set_defaults(run=cmd_report)
 
     check = commands.add_parser("check", help="校验登记表：推荐方案、补偿上限、截止时间、所有问题")
     check.add_argument("register")
