@@ -40,16 +40,17 @@ def _kind(key: str) -> str:
             "integer": "integer"}.get(column.kind.value, "text")
 
 
-def rows(count: int, seed: int = 7, bad_rate: float = BAD_RATE) -> list[dict[str, object]]:
+def rows(count: int, seed: int = 7, bad_rate: float = BAD_RATE, shift_days: int = 0) -> list[dict[str, object]]:
     """`count` cases spread over a month: the demo day's mix, renumbered and varied; `bad_rate` of the
-    rows carry a typing mistake in a random column (0: only the demo day's own problems)."""
+    rows carry a typing mistake in a random column (0: only the demo day's own problems); `shift_days` moves
+    the month back (another month's register)."""
     rng = random.Random(seed)
     template = demo_rows()
     keys = [c.key for c in INPUT_COLUMNS]
     result = []
     for index in range(count):
         row = dict(template[index % len(template)])
-        back = timedelta(days=rng.randrange(31))  # the same shift for all of a row's times keeps their order
+        back = timedelta(days=rng.randrange(31) + shift_days)  # the same shift for all of a row's times keeps their order
         for key in DATETIME_KEYS:
             value = row.get(key)
             if isinstance(value, datetime):
@@ -67,12 +68,12 @@ def rows(count: int, seed: int = 7, bad_rate: float = BAD_RATE) -> list[dict[str
     return result
 
 
-def write(count: int, path: Path) -> Path:
+def write(count: int, path: Path, *, seed: int = 7, shift_days: int = 0) -> Path:
     """A register workbook (write-only openpyxl: what a big export looks like) with `count` rows."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("登记表")
     sheet.append([column.header for column in COLUMNS])
-    for row in rows(count):
+    for row in rows(count, seed=seed, shift_days=shift_days):
         cells = []
         for column in COLUMNS:
             value = row.get(column.key)

@@ -76,7 +76,8 @@ def read_sources(paths: Iterable[Path], now: datetime, *, exclude: Sequence[Path
         try:
             read_one(path, order, now, sources)
         except RegisterError as error:
-            sources.problems.append((str(path), str(error)))
+            reason = str(error).removesuffix(f"：{path}")  # the file is named beside it
+            sources.problems.append((str(path), reason))
         except OSError as error:
             sources.problems.append((str(path), f"无法读取：{error.strerror or error}"))
     return sources

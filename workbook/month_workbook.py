@@ -43,6 +43,8 @@ def _chart(target: Worksheet, table: Table, header_row: int, anchor: str) -> Non
     chart.set_categories(Reference(target, min_col=category, min_row=header_row + 1, max_row=header_row + shown))
     if not chart_spec.column:
         chart.x_axis.scaling.orientation = "maxMin"  # the first (largest) row on top, as in the table
+    else:
+        chart.x_axis.number_format = "m-d"  # a month of days stays legible under the columns
     chart.x_axis.tickLblSkip = 1 if not chart_spec.column or shown <= 31 else None
     chart.x_axis.delete = False
     chart.y_axis.delete = False

@@ -71,6 +71,9 @@ def test_main_py_compiles_and_embeds_the_current_code(lite: Path) -> None:
     assert read_embedded(main) == embedded_sources()
     assert set(embedded_sources()) >= {"aftersales/recommend.py", "addin/scripts.py", "addin/udfs.py"}
     assert not [name for name in embedded_sources() if name in ("addin/classic.py", "addin/build.py")]
+    # The 月报's pandas code stays out: xlwings Lite would download pandas on every open (issue 16).
+    assert not [name for name in embedded_sources() if name.startswith("analysis/")]
+    assert "pandas" not in main and "from analysis" not in main
     requirements = settings["requirements.txt"].splitlines()
     assert requirements[0].startswith("xlwings==") and "# required" in requirements[0]
     assert settings["pyodideVersion"] and settings["addinVersion"]
@@ -155,7 +158,7 @@ payload = json.loads(open(sys.argv[2], encoding="utf-8").read())
 book = xw.Book(json=payload)
 namespace["validate_register"](book)
 actions = book.json()["actions"]
-blocked = [m for m in ("openpyxl", "python_calamine", "pandas", "workbook") if m in sys.modules]
+blocked = [m for m in ("openpyxl", "python_calamine", "pandas", "workbook", "analysis") if m in sys.modules]
 print(json.dumps({"names": names, "actions": len(actions), "blocked": blocked,
                   "recommend": namespace["AS_RECOMMEND"]([["登记时间", "订单号", "买家", "客服", "售后类型", "问题描述"],
                                                           [46347.5, "123456789012", "b", "a", "查件", "x"]])}))
