@@ -44,7 +44,7 @@ class Table:
     """Its name in `report --json`."""
     title: str
     headers: tuple[str, ...]
-    rows: list[tuple[object, ...]]
+    rows: Sequence[Sequence[object]]
     money: frozenset[str] = frozenset()
     percent: frozenset[str] = frozenset()
     chart: Chart | None = None
@@ -133,12 +133,12 @@ def _sum_by(cases: pd.DataFrame, column: str, value: str) -> pd.Series:
 # --- 概览 ------------------------------------------------------------------------------------------
 
 
-def overview(cases: pd.DataFrame, previous: pd.DataFrame, period: Period, *, merged: int, conflicts: int,
+def overview(cases: pd.DataFrame, previous: pd.DataFrame, period: Period | None, *, merged: int, conflicts: int,
              unreadable: int, undated: int, files: Sequence[SourceFile]) -> Sheet:
     due = int(cases["on_time"].notna().sum())
     solved = int(cases["on_time"].fillna(False).sum())
     figures: tuple[tuple[str, object], ...] = (
-        ("期间", period.text()),
+        ("期间", period.text() if period else "—"),
         ("店铺", "、".join(sorted({f.shop for f in files})) or "—"),
         ("登记表文件", len(files)),
         ("售后数", len(cases)),
@@ -160,8 +160,10 @@ def overview(cases: pd.DataFrame, previous: pd.DataFrame, period: Period, *, mer
                  money_figures=frozenset({"退款与补偿金额", "其中退运费", "可向快递索赔"}))
 
 
-def trend(cases: pd.DataFrame, period: Period) -> Table:
+def trend(cases: pd.DataFrame, period: Period | None) -> Table:
     """Cases, solutions in time and money per day (per week for long periods), every day shown."""
+    if period is None:
+        return Table("trend", "按日趋势", ("日期", "售后数", "当天给方案", "金额"), [], money=frozenset({"金额"}))
     weekly = period.days > DAILY_UP_TO
     day = cases["registered_at"].dt.normalize()
     if weekly:
@@ -325,7 +327,8 @@ def unreadable(problems: Sequence[tuple[str, str]]) -> Table:
 
 def month_report(found: Deduplicated, files: Sequence[SourceFile], problems: Sequence[tuple[str, str]], *,
                  start: date | None = None, end: date | None = None, shop: str | None = None) -> MonthReport:
-    """Every sheet's figures for the cases registered in the period (in one shop when `shop` is given)."""
+    """Every sheet's figures for the cases registered in the period (in one shop when `shop` is given).
+    Copies merged and conflicts are those of the cases counted in the period."""
     cases, copies = found.cases, found.conflicts
     if shop is not None:
         cases, copies = cases[cases["shop"] == shop], copies[copies["shop"] == shop]
@@ -333,13 +336,11 @@ def month_report(found: Deduplicated, files: Sequence[SourceFile], problems: Seq
     period = choose_period(cases, start, end)
     dated = cases[cases["registered_at"].notna()]
     undated = len(cases) - len(dated)
-    if period is None:
-        return MonthReport(None, shop, tuple(files), (
-            Sheet("无法读取", (unreadable(problems),)),
-        ))
-    now, before = within(dated, period), within(dated, period.previous())
+    now = within(dated, period) if period else dated.iloc[0:0]
+    before = within(dated, period.previous()) if period else dated.iloc[0:0]
+    copies = copies[copies["key"].isin(now["key"])]
     sheets = (
-        overview(now, before, period, merged=found.merged(shop), conflicts=copies["key"].nunique(),
+        overview(now, before, period, merged=found.merged(now["key"]), conflicts=copies["key"].nunique(),
                  unreadable=len(problems), undated=undated, files=files),
         Sheet("按类型", (by_type(now, before),)),
         Sheet("商品", (products(now),)),
@@ -350,4 +351,3 @@ def month_report(found: Deduplicated, files: Sequence[SourceFile], problems: Seq
         Sheet("无法读取", (unreadable(problems),)),
     )
     return MonthReport(period, shop, tuple(files), sheets)
-

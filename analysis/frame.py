@@ -36,11 +36,13 @@ class Deduplicated:
     in the order given, then the lower row)."""
     conflicts: pd.DataFrame
     """Every copy of each case whose copies differ in resolution or money; `used` marks the one counted."""
-    merged_by_shop: dict[str, int]
-    """Copies counted once (the same case seen in several files or rows), per shop."""
+    copies_of: pd.Series
+    """key → how many copies of the case were found (1: seen once)."""
 
-    def merged(self, shop: str | None = None) -> int:
-        return sum(self.merged_by_shop.values()) if shop is None else self.merged_by_shop.get(shop, 0)
+    def merged(self, keys: pd.Series | None = None) -> int:
+        """Copies counted once (the same case seen in several files or rows), of the cases `keys` (all)."""
+        counts = self.copies_of if keys is None else self.copies_of.reindex(keys.unique(), fill_value=1)
+        return int((counts - 1).sum())
 
 
 def deduplicate(frame: pd.DataFrame) -> Deduplicated:
@@ -55,6 +57,4 @@ def deduplicate(frame: pd.DataFrame) -> Deduplicated:
         differing = signature.groupby(copies["key"], observed=True).transform("nunique") > 1
         conflicts = copies[differing].assign(used=lambda f: f.index.isin(winners.index))
         conflicts = conflicts.sort_values(["shop", "key", "file_order", "row"], kind="stable")
-    extra = frame.groupby("shop", observed=True).size() - winners.groupby("shop", observed=True).size()
-    merged = {str(shop): int(count) for shop, count in extra.items() if count}
-    return Deduplicated(cases=winners.sort_index(), conflicts=conflicts, merged_by_shop=merged)
+    return Deduplicated(cases=winners.sort_index(), conflicts=conflicts, copies_of=frame["key"].value_counts())

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from aftersales.cells import format_money
+from aftersales.taxonomy import normalise_text
 from analysis.figures import MonthReport, month_report
 from analysis.frame import case_frame, deduplicate
 from workbook.cli import EXIT_ERRORS, EXIT_OK, UsageError, _day, _json_value, _moment, _progress, emit, emit_json
 from workbook.files import check_output, save_workbook
-from workbook.month_sources import read_sources
+from workbook.month_sources import Sources, read_sources
 from workbook.month_workbook import month_workbook
 
 
@@ -37,7 +38,7 @@ def month_json(report: MonthReport, skipped: list[str]) -> dict[str, Any]:
 
 
 def summary(report: MonthReport) -> list[str]:
-    overview = next((dict(s.figures) for s in report.sheets if s.figures), {})
+    overview: dict[str, Any] = next((dict(s.figures) for s in report.sheets if s.figures), {})
     lines = [f"月报 {report.period.text() if report.period else '（没有登记时间可用的售后）'}"
              f"{' · ' + report.shop if report.shop else ''}：读入 {len(report.files)} 个登记表文件"]
     if overview:
@@ -53,6 +54,16 @@ def summary(report: MonthReport) -> list[str]:
     return lines
 
 
+def _shop(wanted: str, sources: Sources) -> str:
+    """The shop named by --shop, as the files name it (trimmed, full-width folded, any case)."""
+    shops = sorted({f.shop for f in sources.files})
+    key = normalise_text(wanted).casefold()
+    found = next((shop for shop in shops if normalise_text(shop).casefold() == key), None)
+    if found is None:
+        raise UsageError(f"没有店铺「{wanted.strip()}」：读到的店铺有 {'、'.join(shops) or '（无）'}")
+    return found
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     if args.out is None and not args.json:
         raise UsageError("请用 -o 指定月报文件（.xlsx），或用 --json 只输出 JSON")
@@ -66,10 +77,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"--from {start} 晚于 --to {end}")
     now = _moment(args.now)
     sources = read_sources(paths, now, exclude=(out,) if out else (), progress=_progress)
+    if not sources.files and not sources.problems:
+        raise UsageError(f"没有找到登记表文件（.xlsx / .xlsm）：{'、'.join(map(str, paths))}")
+    shop = _shop(args.shop, sources) if args.shop is not None else None
     _progress(f"汇总 {len(sources.records)} 行 …")
     found = deduplicate(case_frame(sources.records))
-    report = month_report(found, sources.files, sources.problems, start=start, end=end,
-                          shop=args.shop.strip() if args.shop else None)
+    report = month_report(found, sources.files, sources.problems, start=start, end=end, shop=shop)
     if out is not None:
         save_workbook(month_workbook(report), out, force=args.force, inputs=tuple(p for p in paths if p.is_file()))
     if args.json:

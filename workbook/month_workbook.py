@@ -3,6 +3,8 @@ beside the tables where a picture says more, every sheet printing one page wide.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
@@ -56,7 +58,7 @@ def _chart(target: Worksheet, table: Table, header_row: int, anchor: str) -> Non
 def render_sheet(target: Worksheet, report: MonthReport, sheet: Sheet) -> None:
     put(target.cell(row=1, column=1), _title(report, sheet))
     target.cell(row=1, column=1).font = TITLE_FONT
-    widths: list[list[object]] = []
+    widths: list[Sequence[object]] = []
     row = 3
     for label, value in sheet.figures:
         put(target.cell(row=row, column=1), label)

@@ -65,7 +65,7 @@ def test_a_row_without_case_id_is_matched_by_order_time_and_type() -> None:
     row = valid_row(case_id=None, registered_at=at(1))
     other = valid_row(case_id=None, registered_at=at(1, 11))
     found = deduplicate(case_frame(records(("店A", "a.xlsx", [row]), ("店A", "b.xlsx", [row, other]))))
-    assert len(found.cases) == 2 and found.merged("店A") == 1
+    assert len(found.cases) == 2 and found.merged() == 1
 
 
 def test_money_is_exact_to_the_cent() -> None:

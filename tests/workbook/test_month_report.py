@@ -320,3 +320,34 @@ def test_human_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["report", str(root), *PERIOD, "--now", NOW, "-o", str(tmp_path / "m.xlsx")]) == 1
     out = capsys.readouterr().out
     assert "售后 6 条（上期 2）" in out and "冲突 1 单" in out and "无法读取：" in out and "broken.xlsx" in out
+
+
+def test_an_unknown_shop_names_the_shops_found(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_set(tmp_path / "registers")
+    assert main(["report", str(root), "--now", NOW, "--shop", "店X", "--json"]) == 2
+    assert "店A、店B、店C" in capsys.readouterr().err
+    assert main(["report", str(root), "--now", NOW, "--shop", " 店Ｂ ", "--json"]) == 1  # full-width, spaces
+    assert json.loads(capsys.readouterr().out)["shop"] == "店B"
+
+
+def test_a_folder_without_workbooks_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path), "--json"]) == 2
+    assert "没有找到登记表文件" in capsys.readouterr().err
+
+
+def test_conflicts_and_merged_copies_are_those_of_the_period(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_set(tmp_path / "registers")
+    assert main(["report", str(root), "--from", "2026-10-01", "--to", "2026-10-31", "--now", NOW, "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["overview"]["售后数"] == 2 and data["conflicts"] == []
+    assert data["overview"]["重复登记（已合并）"] == 0 and data["overview"]["冲突的售后单"] == 0
+
+
+def test_registers_without_a_dated_case_still_give_every_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    undated = {**case("SH-E-1", "2026-11-01 10:00", "质量问题", "YF-1", "5"), "registered_at": "明天"}
+    register(tmp_path / "店E" / "e.xlsx", [undated])
+    out = tmp_path / "m.xlsx"
+    assert main(["report", str(tmp_path / "店E"), "--now", NOW, "-o", str(out), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["period"] is None and data["overview"]["登记时间无法识别（未计入）"] == 1
+    assert openpyxl.load_workbook(out).sheetnames == ["概览", "按类型", "商品", "快递", "客服", "渠道", "冲突", "无法读取"]
