@@ -13,7 +13,7 @@ from analysis.figures import MonthReport, month_report
 from analysis.frame import case_frame, deduplicate
 from workbook.cli import EXIT_ERRORS, EXIT_OK, UsageError, _day, _json_value, _moment, _progress, emit, emit_json
 from workbook.files import check_output, save_workbook
-from workbook.month_sources import Sources, read_sources
+from workbook.month_sources import Sources, inputs_among, read_sources
 from workbook.month_workbook import month_workbook
 
 
@@ -69,8 +69,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError("请用 -o 指定月报文件（.xlsx），或用 --json 只输出 JSON")
     paths = [Path(p) for p in args.paths]
     out = Path(args.out) if args.out else None
-    if out is not None:
-        check_output(out, force=args.force, inputs=tuple(p for p in paths if p.is_file()))
+    if out is not None:  # never over a register it reads, even with --force (an old 月报 may be replaced)
+        check_output(out, force=args.force, inputs=inputs_among(paths))
     start = _day(args.start, "--from") if args.start else None
     end = _day(args.end, "--to") if args.end else None
     if start and end and start > end:
@@ -84,7 +84,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     found = deduplicate(case_frame(sources.records))
     report = month_report(found, sources.files, sources.problems, start=start, end=end, shop=shop)
     if out is not None:
-        save_workbook(month_workbook(report), out, force=args.force, inputs=tuple(p for p in paths if p.is_file()))
+        save_workbook(month_workbook(report), out, force=args.force, inputs=tuple(Path(f.path) for f in report.files))
     if args.json:
         emit_json(month_json(report, sources.skipped))
     else:

@@ -17,7 +17,7 @@ from aftersales.validate import validate
 from analysis.figures import SourceFile
 from analysis.records import CaseRecords
 from workbook.files import TEMP_PREFIX
-from workbook.package import RegisterError
+from workbook.package import RegisterError, open_package
 from workbook.reader import WorkbookReader
 
 SUFFIXES = (".xlsx", ".xlsm")
@@ -60,6 +60,20 @@ def register_files(paths: Iterable[Path], exclude: Sequence[Path] = ()) -> tuple
     for path in found:
         unique.setdefault(os.path.realpath(path), path)
     return list(unique.values()), problems
+
+
+def is_own_output(path: Path) -> bool:
+    """A workbook holding only this tool's output sheets (a 月报 from an earlier run, 单据, 日结 …)."""
+    try:
+        return set(open_package(path).sheet_names) <= OUTPUT_SHEETS
+    except (RegisterError, OSError):
+        return False
+
+
+def inputs_among(paths: Iterable[Path]) -> tuple[Path, ...]:
+    """The workbooks the report would read that are not this tool's own outputs: none may be written."""
+    files, _ = register_files(paths)
+    return tuple(path for path in files if not is_own_output(path))
 
 
 def shop_of(policy_shop: str, path: Path) -> str:

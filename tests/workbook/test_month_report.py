@@ -351,3 +351,13 @@ def test_registers_without_a_dated_case_still_give_every_sheet(tmp_path: Path, c
     data = json.loads(capsys.readouterr().out)
     assert data["period"] is None and data["overview"]["登记时间无法识别（未计入）"] == 1
     assert openpyxl.load_workbook(out).sheetnames == ["概览", "按类型", "商品", "快递", "客服", "渠道", "冲突", "无法读取"]
+
+
+def test_a_register_inside_the_folder_is_never_overwritten_even_with_force(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_set(tmp_path / "registers")
+    target = root / "店C" / "c.xlsx"
+    before = target.read_bytes()
+    assert main(["report", str(root), "--now", NOW, "-o", str(target), "--force"]) == 2
+    assert target.read_bytes() == before
+    assert "输入文件" in capsys.readouterr().err
