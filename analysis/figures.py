@@ -106,15 +106,22 @@ def rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def choose_period(cases: pd.DataFrame, start: date | None, end: date | None) -> Period | None:
-    """The period asked for; a missing end is taken from the cases' 登记时间."""
-    days = cases["registered_at"].dropna()
-    if start is None and end is None and days.empty:
-        return None
-    first = start or (days.min().date() if not days.empty else end)
-    last = end or (days.max().date() if not days.empty else start)
-    assert first is not None and last is not None
-    return Period(first, last) if first <= last else Period(last, first)
+def choose_period(cases: pd.DataFrame, start: date | None, end: date | None, now: datetime | None = None) -> Period | None:
+    """The period asked for. A missing end is the first or last 登记时间 found on its side of the other
+    end (the other end itself when there is none); 登记时间 after `now` (typing mistakes, reported by
+    the check) do not stretch it."""
+    moments = cases["registered_at"].dropna()
+    if now is not None:
+        moments = moments[moments <= pd.Timestamp(now)]
+    days = sorted({m.date() for m in moments})
+    if start is None and end is None:
+        return Period(days[0], days[-1]) if days else None
+    if start is None:
+        assert end is not None
+        return Period(min([d for d in days if d <= end], default=end), end)
+    if end is None:
+        return Period(start, max([d for d in days if d >= start], default=start))
+    return Period(start, end)
 
 
 def within(cases: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -156,7 +163,7 @@ def overview(cases: pd.DataFrame, previous: pd.DataFrame, period: Period | None,
         ("无法读取的文件", unreadable),
         ("登记时间无法识别（未计入）", undated),
     )
-    return Sheet("概览", (trend(cases, period),), figures, percent_figures=frozenset({"当天给方案率"}),
+    return Sheet("概览", (trend(cases, period), files_read(files)), figures, percent_figures=frozenset({"当天给方案率"}),
                  money_figures=frozenset({"退款与补偿金额", "其中退运费", "可向快递索赔"}))
 
 
@@ -181,6 +188,12 @@ def trend(cases: pd.DataFrame, period: Period | None) -> Table:
     return Table("trend", "按周趋势" if weekly else "按日趋势", (label, "售后数", "当天给方案", "金额"), rows,
                  money=frozenset({"金额"}), chart=Chart("售后数" + ("（按周）" if weekly else "（按日）"), label,
                                                          "售后数", column=True))
+
+
+def files_read(files: Sequence[SourceFile]) -> Table:
+    """Which file counted for which shop: a wrong shop (a folder named 11月) shows here."""
+    rows = [(f.path, f.shop, "、".join(f.sheets), f.cases) for f in files]
+    return Table("files_read", "读入的登记表", ("文件", "店铺", "工作表", "行数"), rows)
 
 
 # --- 按类型 ----------------------------------------------------------------------------------------
@@ -248,8 +261,8 @@ def couriers(cases: pd.DataFrame) -> Table:
                      money(group["money_cents"].sum()), money(group["claim_cents"].sum())))
     rows.sort(key=lambda r: (-int(r[4]), str(r[0])))  # type: ignore[call-overload]
     return Table("couriers", "按快递公司（破损、丢件、虚假签收）",
-                 ("快递公司", *labels, "合计", "我方已付金额", "索赔金额"), rows,
-                 money=frozenset({"我方已付金额", "索赔金额"}), chart=Chart("快递责任件（按快递公司）", "快递公司", "合计"))
+                 ("快递公司", *labels, "合计", "我方赔付金额", "索赔金额"), rows,
+                 money=frozenset({"我方赔付金额", "索赔金额"}), chart=Chart("快递责任件（按快递公司）", "快递公司", "合计"))
 
 
 def claims(cases: pd.DataFrame) -> Table:
@@ -313,7 +326,7 @@ def conflicts(copies: pd.DataFrame) -> Table:
              None if pd.isna(c.amount_cents) else money(c.amount_cents),
              None if pd.isna(c.freight_cents) else money(c.freight_cents), _moment(c.registered_at),
              "是" if c.used else "否") for c in copies.itertuples(index=False)]
-    return Table("conflicts", "同一售后单在不同文件里的处理方案或金额不一致（采用=计入本报表的那一份）",
+    return Table("conflicts", "同一售后单的几份记录处理方案或金额不一致（每个不同版本一行；采用=计入本报表的那一份）",
                  ("店铺", "售后单号", "文件", "工作表", "行", "处理方案", "金额", "退运费", "登记时间", "采用"), rows,
                  money=frozenset({"金额", "退运费"}))
 
@@ -326,14 +339,15 @@ def unreadable(problems: Sequence[tuple[str, str]]) -> Table:
 
 
 def month_report(found: Deduplicated, files: Sequence[SourceFile], problems: Sequence[tuple[str, str]], *,
-                 start: date | None = None, end: date | None = None, shop: str | None = None) -> MonthReport:
+                 start: date | None = None, end: date | None = None, shop: str | None = None,
+                 now: datetime | None = None) -> MonthReport:
     """Every sheet's figures for the cases registered in the period (in one shop when `shop` is given).
     Copies merged and conflicts are those of the cases counted in the period."""
     cases, copies = found.cases, found.conflicts
     if shop is not None:
         cases, copies = cases[cases["shop"] == shop], copies[copies["shop"] == shop]
         files = [f for f in files if f.shop == shop]
-    period = choose_period(cases, start, end)
+    period = choose_period(cases, start, end, now)
     dated = cases[cases["registered_at"].notna()]
     undated = len(cases) - len(dated)
     now = within(dated, period) if period else dated.iloc[0:0]

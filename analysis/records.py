@@ -11,7 +11,7 @@ from decimal import Decimal
 from aftersales.cells import cents
 from aftersales.eod import courier_claim_money, mask_buyer
 from aftersales.issues import Severity
-from aftersales.model import RawRegister
+from aftersales.model import Case, RawRegister
 from aftersales.payout import refund_money
 from aftersales.taxonomy import CaseType, case_type_label, normalise_text, resolution_label
 from aftersales.validate import CaseResult, Report
@@ -20,6 +20,21 @@ from analysis.couriers import COURIER_HEADERS, courier_of
 COURIER_CASES = frozenset({CaseType.DAMAGED, CaseType.LOST, CaseType.FALSE_SIGN})
 """The cases a courier answers for: 运输破损, 丢件, 虚假签收."""
 NO_TYPE, NO_SKU, NO_AGENT, NO_PLATFORM, NO_CHANNEL = "（未填类型）", "（未填货号）", "（未填客服）", "（未填平台）", "（未填退款方式）"
+UNREADABLE = "（无法识别）"
+"""A cell that held something the rules could not use (reported by the check), e.g. 售后类型 破损严重."""
+LABEL_CAP = 60
+"""A label longer than this (a 货号 pasted with a description) is cut: it names a bar and a row."""
+
+
+def cut(text: str) -> str:
+    return text if len(text) <= LABEL_CAP else text[: LABEL_CAP - 1] + "…"
+
+
+def label(case: Case, key: str, value: str | None, blank: str) -> str:
+    """A choice or name as shown in the report: its text (cut to LABEL_CAP), else why there is none."""
+    if value:
+        return cut(str(value))
+    return UNREADABLE if key in case.invalid else blank
 
 
 def to_cents(amount: Decimal | None) -> int | None:
@@ -37,14 +52,23 @@ def on_time(result: CaseResult, now: datetime) -> bool | None:
     return False if deadline < now else None
 
 
-def case_key(shop: str, result: CaseResult) -> str:
-    """What makes a case one case across files: its 售后单号 in its shop; a row without one by its
-    订单号, 登记时间 and 售后类型 (a copied-forward row keeps those)."""
-    case = result.case
-    if case.case_id:
-        return f"{shop}\x1f{case.case_id}"
+def case_key(shop: str, case: Case) -> str:
+    """What makes a case one case across files: its 售后单号 in its shop (as typed, trimmed, full-width
+    folded); a row without one is keyed by `natural_key` (and joined to a numbered copy when there is one)."""
+    if case.case_id and normalise_text(case.case_id):
+        return f"{shop}\x1f{normalise_text(case.case_id)}"
+    return natural_key(shop, case)
+
+
+def natural_key(shop: str, case: Case) -> str:
+    """A case by its 订单号, 登记时间 and 售后类型: what a copied-forward row keeps, even when 校验 numbered
+    its 售后单号 in between."""
     moment = f"{case.registered_at:%Y-%m-%d %H:%M}" if case.registered_at else ""
     return f"{shop}\x1f\x1e{case.order_id or ''}|{moment}|{case.case_type or ''}"
+
+
+def _moments(case: Case) -> list[datetime]:
+    return [m for m in (case.registered_at, case.resolved_at, case.paid_at, case.goods_received_at) if m]
 
 
 @dataclass
@@ -61,6 +85,11 @@ class CaseRecords:
     registered_at: list[datetime | None] = field(default_factory=list)
     register_latest: list[datetime | None] = field(default_factory=list)
     """The latest 登记时间 of the row's register sheet: the copy whose register is newest wins."""
+    register_activity: list[datetime | None] = field(default_factory=list)
+    """The latest 登记/方案/付款/收货时间 of the sheet: between registers with the same latest 登记时间
+    (a copy made on a day without new cases) the one worked on last wins."""
+    file_modified: list[float] = field(default_factory=list)
+    natural_key: list[str] = field(default_factory=list)
     platform: list[str] = field(default_factory=list)
     agent: list[str] = field(default_factory=list)
     case_type: list[str] = field(default_factory=list)
@@ -92,7 +121,8 @@ class CaseRecords:
     def __len__(self) -> int:
         return len(self.row)
 
-    def add_report(self, report: Report, raw: RawRegister, *, shop: str, file: str, file_order: int) -> None:
+    def add_report(self, report: Report, raw: RawRegister, *, shop: str, file: str, file_order: int,
+                   file_modified: float = 0.0) -> None:
         """The rows of one checked register sheet."""
         errors: Counter[int] = Counter()
         warnings: Counter[int] = Counter()
@@ -105,6 +135,7 @@ class CaseRecords:
         courier_column = next((index for index, header in enumerate(raw.header)
                                if isinstance(header, str) and normalise_text(header) in COURIER_HEADERS), None)
         latest = max((r.case.registered_at for r in report.results if r.case.registered_at), default=None)
+        activity = max((m for r in report.results for m in _moments(r.case)), default=None)
         for result in report.results:
             case = result.case
             rec = result.recommendation
@@ -116,21 +147,25 @@ class CaseRecords:
             self.file_order.append(file_order)
             self.sheet.append(report.sheet)
             self.row.append(case.row)
-            self.key.append(case_key(shop, result))
-            self.case_id.append(case.case_id)
+            self.key.append(case_key(shop, case))
+            self.natural_key.append(natural_key(shop, case))
+            self.register_activity.append(activity)
+            self.file_modified.append(file_modified)
+            self.case_id.append(normalise_text(case.case_id) if case.case_id else None)
             self.registered_at.append(case.registered_at)
             self.register_latest.append(latest)
-            self.platform.append(case.platform or NO_PLATFORM)
-            self.agent.append(case.agent or NO_AGENT)
-            self.case_type.append(case_type_label(case.case_type) if case.case_type else NO_TYPE)
+            self.platform.append(label(case, "platform", case.platform, NO_PLATFORM))
+            self.agent.append(label(case, "agent", case.agent, NO_AGENT))
+            kind = case_type_label(case.case_type) if case.case_type else None
+            self.case_type.append(label(case, "case_type", kind, NO_TYPE))
             self.courier_case.append(case.case_type in COURIER_CASES)
             self.resolution.append(resolution_label(case.resolution) if case.resolution else "")
-            self.sku.append(case.sku or NO_SKU)
+            self.sku.append(label(case, "sku", case.sku, NO_SKU))
             self.status.append(case.status or "")
-            self.refund_channel.append(case.refund_channel or NO_CHANNEL)
-            self.tracking_no.append(case.tracking_no or "")
+            self.refund_channel.append(label(case, "refund_channel", case.refund_channel, NO_CHANNEL))
+            self.tracking_no.append(cut(case.tracking_no or ""))
             self.courier.append(courier_of(typed, case.tracking_no))
-            self.buyer.append(mask_buyer(case.buyer))
+            self.buyer.append(cut(mask_buyer(case.buyer)))
             self.amount_cents.append(to_cents(case.amount))
             self.freight_cents.append(to_cents(case.freight_refund))
             self.given_cents.append(to_cents(given) or 0)

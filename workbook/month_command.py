@@ -48,6 +48,8 @@ def summary(report: MonthReport) -> list[str]:
                      f"可向快递索赔 {format_money(overview['可向快递索赔'])} 元")
         lines.append(f"  重复登记已合并 {overview['重复登记（已合并）']} 条，冲突 {overview['冲突的售后单']} 单，"
                      f"无法读取 {overview['无法读取的文件']} 个文件")
+        if overview["登记时间无法识别（未计入）"]:
+            lines.append(f"  登记时间无法识别、未计入 {overview['登记时间无法识别（未计入）']} 条（见 check 的错误）")
     unreadable = next((t for s in report.sheets for t in s.tables if t.key == "unreadable"), None)
     for path, reason in (unreadable.rows if unreadable else []):
         lines.append(f"  无法读取：{path}：{reason}")
@@ -68,7 +70,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.out is None and not args.json:
         raise UsageError("请用 -o 指定月报文件（.xlsx），或用 --json 只输出 JSON")
     paths = [Path(p) for p in args.paths]
-    out = Path(args.out) if args.out else None
+    out = Path(args.out) if args.out is not None else None  # -o "" is refused by check_output
     if out is not None:  # never over a register it reads, even with --force (an old 月报 may be replaced)
         check_output(out, force=args.force, inputs=inputs_among(paths))
     start = _day(args.start, "--from") if args.start else None
@@ -82,7 +84,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     shop = _shop(args.shop, sources) if args.shop is not None else None
     _progress(f"汇总 {len(sources.records)} 行 …")
     found = deduplicate(case_frame(sources.records))
-    report = month_report(found, sources.files, sources.problems, start=start, end=end, shop=shop)
+    report = month_report(found, sources.files, sources.problems, start=start, end=end, shop=shop, now=now)
     if out is not None:
         save_workbook(month_workbook(report), out, force=args.force, inputs=tuple(Path(f.path) for f in report.files))
     if args.json:

@@ -4,6 +4,7 @@ and checked with the same engine as `check`, its rows kept as case records and i
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,8 +38,9 @@ class Sources:
 
 
 def _skipped(path: Path) -> bool:
-    """Excel's lock files (~$name.xlsx) and this tool's half-written temporaries."""
-    return path.name.startswith(("~$", TEMP_PREFIX))
+    """Excel's lock files (~$name.xlsx), macOS's resource files (._name.xlsx) and this tool's
+    half-written temporaries."""
+    return path.name.startswith(("~$", "._", TEMP_PREFIX))
 
 
 def register_files(paths: Iterable[Path], exclude: Sequence[Path] = ()) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -76,9 +78,23 @@ def inputs_among(paths: Iterable[Path]) -> tuple[Path, ...]:
     return tuple(path for path in files if not is_own_output(path))
 
 
+DATE_LIKE = re.compile(r"[\d\s._\-/年月日号周第季度期qQwW]*")
+"""A folder named like a date or a period (11月, 2026-11, 30日, 第1周): it groups a shop's registers."""
+GROUPING = frozenset({"daily", "weekly", "monthly", "backup", "archive", "old", "备份", "归档", "日报", "每日", "旧"})
+"""Other folder names that group registers rather than name a shop."""
+
+
 def shop_of(policy_shop: str, path: Path) -> str:
-    """The 政策 sheet's 店铺 when set, else the name of the file's folder."""
-    return policy_shop.strip() or path.resolve().parent.name or "（未命名店铺）"
+    """The 政策 sheet's 店铺 when set, else the nearest folder whose name is not a date or a grouping word
+    (店A/11月/30日.xlsx → 店A), else the file's own folder."""
+    if policy_shop.strip():
+        return policy_shop.strip()
+    folders = path.resolve().parents
+    for folder in folders:
+        name = folder.name
+        if name and not DATE_LIKE.fullmatch(name) and name.casefold() not in GROUPING:
+            return name
+    return folders[0].name or "（未命名店铺）"
 
 
 def read_sources(paths: Iterable[Path], now: datetime, *, exclude: Sequence[Path] = (),
@@ -116,5 +132,6 @@ def read_one(path: Path, order: int, now: datetime, sources: Sources) -> None:
         for sheet in sheets:
             raw = register_from_rows(sheet, reader.rows(sheet))
             report = validate(raw, now, policy)
-            sources.records.add_report(report, raw, shop=shop, file=str(path), file_order=order)
+            sources.records.add_report(report, raw, shop=shop, file=str(path), file_order=order,
+                                       file_modified=path.stat().st_mtime)
         sources.files.append(SourceFile(str(path), shop, tuple(sheets), len(sources.records) - before))

@@ -12,10 +12,10 @@ The set (period asked: November 2026; the previous period of the same length: 2 
 |                                   |                    | SH-A-102    | 11-01       | 质量问题 | YF-2  | 30.00 | 小王 |             |
 | 店A/daily/2026-11-02.xlsx (copy)  | 店A (政策 店铺)    | SH-A-101    | 11-01       | same     |       | 12.00 |      |             |
 |                                   |                    | SH-A-102    | 11-01       | same     |       | 35.00 (conflict: this copy wins)    |
-|                                   |                    | SH-A-103    | 11-02       | 错货错发 | YF-2  |  5.00 | 小王 | YT88        |
-| 店B.xlsx                          | 店B (政策 店铺)    | SH-A-101    | 11-03       | 虚假签收 | YF-9  |  8.00 | 小李 | JD0001      |
+|                                   |                    | SH-A-103    | 11-02       | 错货错发 | YF-2  |  5.00 | 小王 | YT8800001111 |
+| 店B.xlsx                          | 店B (政策 店铺)    | SH-A-101    | 11-03       | 虚假签收 | YF-9  |  8.00 | 小李 | JDVA0001234567 |
 |                                   |                    | SH-B-002    | 11-05       | 质量问题 | YF-3  | 10.00 | 小李 (solved a day late)       |
-| 店C/c.xlsx                        | 店C (folder)       | SH-C-001    | 11-10       | 运输破损 | YF-1  | 15.00 | 小王 | ZTO5 (原路退款) |
+| 店C/c.xlsx                        | 店C (folder)       | SH-C-001    | 11-10       | 运输破损 | YF-1  | 15.00 | 小王 | ZTO75123456 (原路退款) |
 |                                   |                    | SH-C-002    | 12-01       | 质量问题 | YF-1  |  9.00 | 小王 (after the period)        |
 | 店A/broken.xlsx: not a workbook; 店A/~$2026-10.xlsx: Excel's lock file (skipped)                        |
 """
@@ -66,14 +66,14 @@ def make_set(root: Path) -> Path:
                  case("SH-A-102", "2026-11-01 11:00", "质量问题", "YF-2", "30")]
     register(root / "店A" / "daily" / "2026-11-01.xlsx", first_day, shop="店A")
     second_day = [first_day[0], {**first_day[1], "amount": Decimal("35")},
-                  case("SH-A-103", "2026-11-02 09:00", "错货错发", "YF-2", "5", tracking="YT88")]
+                  case("SH-A-103", "2026-11-02 09:00", "错货错发", "YF-2", "5", tracking="YT8800001111")]
     register(root / "店A" / "daily" / "2026-11-02.xlsx", second_day, shop="店A")
     register(root / "店B.xlsx", [
-        case("SH-A-101", "2026-11-03 10:00", "虚假签收", "YF-9", "8", agent="小李", tracking="JD0001", platform="京东"),
+        case("SH-A-101", "2026-11-03 10:00", "虚假签收", "YF-9", "8", agent="小李", tracking="JDVA0001234567", platform="京东"),
         case("SH-B-002", "2026-11-05 10:00", "质量问题", "YF-3", "10", agent="小李", late=True, platform="京东"),
     ], shop="店B")
     register(root / "店C" / "c.xlsx", [
-        case("SH-C-001", "2026-11-10 10:00", "运输破损", "YF-1", "15", tracking="ZTO5", refund_channel="原路退款"),
+        case("SH-C-001", "2026-11-10 10:00", "运输破损", "YF-1", "15", tracking="ZTO75123456", refund_channel="原路退款"),
         case("SH-C-002", "2026-12-01 10:00", "质量问题", "YF-1", "9"),
     ])
     (root / "店A" / "broken.xlsx").write_bytes(b"this is not a workbook")
@@ -126,7 +126,7 @@ def test_overview_counts_each_case_once(month: tuple[Path, dict[str, Any]]) -> N
 def test_the_copy_from_the_newest_register_wins_and_the_conflict_is_listed(month: tuple[Path, dict[str, Any]]) -> None:
     conflicts = month[1]["conflicts"]
     assert [(c["售后单号"], Path(c["文件"]).name, c["金额"], c["采用"]) for c in conflicts] == [
-        ("SH-A-102", "2026-11-01.xlsx", "30.00", "否"), ("SH-A-102", "2026-11-02.xlsx", "35.00", "是")]
+        ("SH-A-102", "2026-11-02.xlsx", "35.00", "是"), ("SH-A-102", "2026-11-01.xlsx", "30.00", "否")]
     assert by(month[1]["by_type"], "售后类型")["质量问题"]["金额"] == "45.00"  # 35 (the winner) + 10
 
 
@@ -149,11 +149,11 @@ def test_products_ranked_by_quality_damage_and_wrong_items(month: tuple[Path, di
 
 def test_couriers_from_the_tracking_number_and_the_claim_list(month: tuple[Path, dict[str, Any]]) -> None:
     couriers = by(month[1]["couriers"], "快递公司")
-    assert {k: (r["合计"], r["我方已付金额"], r["索赔金额"]) for k, r in couriers.items()} == {
+    assert {k: (r["合计"], r["我方赔付金额"], r["索赔金额"]) for k, r in couriers.items()} == {
         "顺丰": (1, "12.00", "12.00"), "京东": (1, "8.00", "8.00"), "中通": (1, "15.00", "15.00")}
     claims = month[1]["claims"]
     assert [(c["快递公司"], c["运单号"], c["店铺"], c["售后单号"]) for c in claims] == [
-        ("中通", "ZTO5", "店C", "SH-C-001"), ("京东", "JD0001", "店B", "SH-A-101"), ("顺丰", "SF123456789", "店A", "SH-A-101")]
+        ("中通", "ZTO75123456", "店C", "SH-C-001"), ("京东", "JDVA0001234567", "店B", "SH-A-101"), ("顺丰", "SF123456789", "店A", "SH-A-101")]
     assert all("138" not in str(c["买家"]) or "****" in str(c["买家"]) for c in claims)
 
 
@@ -230,13 +230,13 @@ def as_json(value: object, header: str, money: bool) -> object:
     return value
 
 
-MONEY_HEADERS = {"金额", "我方已付金额", "索赔金额", "补偿金额", "对应补偿上限", "退运费"}
+MONEY_HEADERS = {"金额", "我方赔付金额", "索赔金额", "补偿金额", "对应补偿上限", "退运费"}
 
 
 def test_the_json_equals_the_workbook(month: tuple[Path, dict[str, Any]]) -> None:
     path, data = month
     tables = sheet_tables(path)
-    for key in ("trend", "by_type", "products", "couriers", "claims", "agents", "platforms", "refund_channels",
+    for key in ("trend", "files_read", "by_type", "products", "couriers", "claims", "agents", "platforms", "refund_channels",
                 "conflicts", "unreadable"):
         rows = data[key]
         assert rows, key
@@ -361,3 +361,114 @@ def test_a_register_inside_the_folder_is_never_overwritten_even_with_force(tmp_p
     assert main(["report", str(root), "--now", NOW, "-o", str(target), "--force"]) == 2
     assert target.read_bytes() == before
     assert "输入文件" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("relative", "shop"), [
+    ("店A/2026-11.xlsx", "店A"),
+    ("店A/11月/30日.xlsx", "店A"),  # folders named by date group a shop's registers
+    ("店A/2026/第48周/x.xlsx", "店A"),
+    ("店A/daily/x.xlsx", "店A"),
+    ("店A/备份/x.xlsx", "店A"),
+    ("旗舰店2/x.xlsx", "旗舰店2"),  # a shop's name may hold digits
+])
+def test_the_shop_is_the_nearest_folder_that_is_not_a_date(tmp_path: Path, relative: str, shop: str) -> None:
+    from workbook.month_sources import shop_of
+    assert shop_of("", tmp_path / relative) == shop
+    assert shop_of(" 旗舰店 ", tmp_path / relative) == "旗舰店"
+
+
+def test_a_quiet_day_copy_wins_by_its_later_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Copied forward on a day without new cases: the latest 登记时间 is the same; the copy worked on
+    later (方案时间) counts, whatever the file names' order."""
+    old = case("T1", "2026-11-09 10:00", "质量问题", "YF-1", "10")
+    new = {**old, "amount": Decimal("20"), "resolved_at": datetime(2026, 11, 10, 9, 0),
+           "paid_at": datetime(2026, 11, 10, 9, 30)}
+    register(tmp_path / "店A" / "11月10日.xlsx", [new])
+    register(tmp_path / "店A" / "11月9日.xlsx", [old])
+    for order in ([tmp_path / "店A"], [tmp_path / "店A" / "11月9日.xlsx", tmp_path / "店A" / "11月10日.xlsx"],
+                  [tmp_path / "店A" / "11月10日.xlsx", tmp_path / "店A" / "11月9日.xlsx"]):
+        main(["report", *map(str, order), "--now", NOW, "--json"])
+        assert json.loads(capsys.readouterr().out)["overview"]["退款与补偿金额"] == "20.00"
+
+
+def test_a_case_numbered_by_the_check_between_copies_counts_once(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    first = case("", "2026-11-01 10:00", "质量问题", "YF-1", "10")
+    register(tmp_path / "店A" / "11-01.xlsx", [{**first, "case_id": None}])
+    register(tmp_path / "店A" / "11-02.xlsx", [{**first, "case_id": "SH20261101-001"},
+                                               case("ｓｈ-2", "2026-11-02 10:00", "质量问题", "YF-1", "5")])
+    register(tmp_path / "店A" / "11-03.xlsx", [case("sh-2", "2026-11-02 10:00", "质量问题", "YF-1", "5")])
+    main(["report", str(tmp_path), "--now", NOW, "--json"])
+    overview = json.loads(capsys.readouterr().out)["overview"]
+    assert overview["售后数"] == 2 and overview["重复登记（已合并）"] == 2
+
+
+def test_a_copy_that_lost_its_date_keeps_the_case_in_its_period(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    good = case("E4", "2026-11-04 10:00", "质量问题", "YF-1", "10")
+    register(tmp_path / "店A" / "d1.xlsx", [good])
+    register(tmp_path / "店A" / "d2.xlsx", [{**good, "registered_at": "#N/A", "amount": Decimal("12")},
+                                            case("E5", "2026-11-05 10:00", "质量问题", "YF-1", "1")])
+    main(["report", str(tmp_path), *PERIOD, "--now", NOW, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["overview"]["售后数"] == 2 and data["overview"]["冲突的售后单"] == 1
+
+
+@pytest.mark.parametrize(("arguments", "period", "count"), [
+    (["--from", "2026-12-05"], ("2026-12-05", "2026-12-05"), 0),
+    (["--to", "2026-10-15"], ("2026-10-15", "2026-10-15"), 0),
+    (["--from", "2026-11-03"], ("2026-11-03", "2026-11-10"), 3),
+    (["--to", "2026-11-02"], ("2026-11-01", "2026-11-02"), 3),
+])
+def test_one_end_of_the_period(tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str],
+                               period: tuple[str, str], count: int) -> None:
+    root = make_set(tmp_path / "registers")
+    for name in ("2026-10.xlsx", "broken.xlsx"):
+        (root / "店A" / name).unlink()
+    (root / "店C" / "c.xlsx").unlink()
+    register(root / "店C" / "c.xlsx", [case("SH-C-001", "2026-11-10 10:00", "运输破损", "YF-1", "15")])
+    main(["report", str(root), *arguments, "--now", NOW, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert (data["period"]["from"], data["period"]["to"]) == period
+    assert data["overview"]["售后数"] == count
+
+
+def test_a_wrong_year_does_not_stretch_the_period(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    register(tmp_path / "店A" / "x.xlsx", [case("S1", "2026-11-01 10:00", "质量问题", "YF-1", "1"),
+                                           case("S2", "2062-11-02 10:00", "质量问题", "YF-1", "1")])
+    main(["report", str(tmp_path), "--now", NOW, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert (data["period"]["from"], data["period"]["to"]) == ("2026-11-01", "2026-11-01")
+
+
+@pytest.mark.parametrize("content", ["blank", "only-bad", "missing"])
+def test_nothing_to_count_still_gives_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str) -> None:
+    target = tmp_path / "in"
+    if content == "blank":
+        register(target / "店A" / "n.xlsx", [])
+    elif content == "only-bad":
+        (target / "店A").mkdir(parents=True)
+        (target / "店A" / "empty.xlsx").write_bytes(b"")
+    out = tmp_path / "m.xlsx"
+    code = main(["report", str(target), "--now", NOW, "-o", str(out), "--json"])
+    assert code == (0 if content == "blank" else 1)
+    data = json.loads(capsys.readouterr().out)
+    assert data["overview"]["售后数"] == 0
+    assert len(openpyxl.load_workbook(out).sheetnames) == 8
+
+
+def test_an_empty_output_name_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_set(tmp_path / "registers")
+    assert main(["report", str(root), "--now", NOW, "-o", ""]) == 2
+    assert "输出文件名为空" in capsys.readouterr().err
+
+
+def test_long_and_unreadable_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    register(tmp_path / "店A" / "x.xlsx", [
+        case("S1", "2026-11-01 10:00", "质量问题", "货" * 5000, "1", buyer="买" * 5000),
+        case("S2", "2026-11-01 11:00", "破损严重", "YF-1", "1"),  # not a 售后类型: reported by the check
+    ])
+    main(["report", str(tmp_path), "--now", NOW, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert max(len(r["货号"]) for r in data["products"]) == 60
+    assert {r["售后类型"] for r in data["by_type"]} == {"质量问题", "（无法识别）"}
