@@ -50,6 +50,9 @@ def _chart(target: Worksheet, table: Table, header_row: int, anchor: str) -> Non
     chart.x_axis.tickLblSkip = 1 if not chart_spec.column or shown <= 31 else None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    counts = [row[values - 1] for row in table.rows[:shown]]
+    if all(isinstance(v, int) for v in counts) and max(counts, default=0) <= 10:
+        chart.y_axis.majorUnit = 1  # a few cases: whole numbers on the axis, not 0.5 steps
     chart.height = max(7.5, 0.55 * shown + 3) if not chart_spec.column else 8
     chart.width = CHART_WIDTH_CM if not chart_spec.column else max(CHART_WIDTH_CM, 0.6 * shown + 4)
     target.add_chart(chart, anchor)
