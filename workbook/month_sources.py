@@ -18,10 +18,12 @@ from aftersales.validate import validate
 from analysis.figures import SourceFile
 from analysis.records import CaseRecords
 from workbook.files import TEMP_PREFIX
-from workbook.package import RegisterError, open_package
+from workbook.package import SAVE_AS_XLSX, RegisterError, open_package
 from workbook.reader import WorkbookReader
 
 SUFFIXES = (".xlsx", ".xlsm")
+OLD_FORMATS = (".xls", ".et", ".ods")
+"""Spreadsheets in a folder that may be registers but cannot be read: listed, with what to do."""
 MONTH_SHEETS = ("概览", "按类型", "商品", "快递", "客服", "渠道", "冲突", "无法读取")
 OUTPUT_SHEETS = frozenset({VOUCHER_SHEET, REFUND_SHEET, PENDING_SHEET, PAID_SHEET, EOD_SHEET, *MONTH_SHEETS})
 """Sheets of this tool's own outputs: a workbook holding only these is an output, not a register."""
@@ -51,8 +53,14 @@ def register_files(paths: Iterable[Path], exclude: Sequence[Path] = ()) -> tuple
     left_out = {os.path.realpath(p) for p in exclude}
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
-            found.update((p, None) for p in inside if not _skipped(p) and os.path.realpath(p) not in left_out)
+            inside = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES + OLD_FORMATS and p.is_file())
+            for p in inside:
+                if _skipped(p) or os.path.realpath(p) in left_out:
+                    continue
+                if p.suffix.lower() in OLD_FORMATS:
+                    problems.append((str(p), f"不是 .xlsx 格式：{SAVE_AS_XLSX}"))
+                else:
+                    found[p] = None
         elif path.exists() or path.is_symlink():
             if os.path.realpath(path) not in left_out:
                 found[path] = None

@@ -472,3 +472,13 @@ def test_long_and_unreadable_labels(tmp_path: Path, capsys: pytest.CaptureFixtur
     data = json.loads(capsys.readouterr().out)
     assert max(len(r["货号"]) for r in data["products"]) == 60
     assert {r["售后类型"] for r in data["by_type"]} == {"质量问题", "（无法识别）"}
+
+
+def test_an_old_format_spreadsheet_in_a_folder_is_listed_with_what_to_do(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    register(tmp_path / "店A" / "x.xlsx", [case("S1", "2026-11-01 10:00", "质量问题", "YF-1", "1")])
+    (tmp_path / "店A" / "旧登记表.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (tmp_path / "店A" / "notes.txt").write_text("x")
+    assert main(["report", str(tmp_path), "--now", NOW, "--json"]) == 1
+    unreadable = json.loads(capsys.readouterr().out)["unreadable"]
+    assert [Path(u["文件"]).name for u in unreadable] == ["旧登记表.xls"] and "另存为" in unreadable[0]["原因"]
