@@ -28,12 +28,13 @@ def _title(report: MonthReport, sheet: Sheet) -> str:
     return f"售后月报 · {sheet.name} · {period}{shop}"
 
 
-def _chart(target: Worksheet, table: Table, header_row: int, anchor: str) -> None:
+def _chart(target: Worksheet, table: Table, header_row: int, anchor: str) -> float:
+    """The table's chart at `anchor`; returns its height in cm (0: no rows, no chart)."""
     chart_spec = table.chart
     assert chart_spec is not None
     shown = len(table.rows) if chart_spec.bars is None else min(chart_spec.bars, len(table.rows))
     if not shown:
-        return
+        return 0.0
     category = table.headers.index(chart_spec.category) + 1
     values = table.headers.index(chart_spec.values) + 1
     chart = BarChart()
@@ -56,6 +57,7 @@ def _chart(target: Worksheet, table: Table, header_row: int, anchor: str) -> Non
     chart.height = max(7.5, 0.55 * shown + 3) if not chart_spec.column else 8
     chart.width = CHART_WIDTH_CM if not chart_spec.column else max(CHART_WIDTH_CM, 0.6 * shown + 4)
     target.add_chart(chart, anchor)
+    return float(chart.height)
 
 
 def render_sheet(target: Worksheet, report: MonthReport, sheet: Sheet) -> None:
@@ -93,11 +95,10 @@ def render_sheet(target: Worksheet, report: MonthReport, sheet: Sheet) -> None:
             if header in table.percent:
                 for line in range(header_row + 1, header_row + 1 + len(table.rows)):
                     target.cell(row=line, column=column).number_format = PERCENT_FORMAT
-        if table.chart is not None and table.rows:
+        if table.chart is not None:
             letter = target.cell(row=1, column=chart_anchor_column).column_letter
-            _chart(target, table, header_row, f"{letter}{charts_at}")
-            shown = len(table.rows) if table.chart.bars is None else min(table.chart.bars, len(table.rows))
-            charts_at += int(max(7.5, 0.55 * shown + 3) * 2) + 2
+            height = _chart(target, table, header_row, f"{letter}{charts_at}")
+            charts_at += int(height * 2) + 2 if height else 0  # rows of ~0.5 cm, then a gap
         widths.append(list(table.headers))
         widths.extend(table.rows[:2000])  # enough rows to size the columns; the rest are alike
         if not table.rows:
