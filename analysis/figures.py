@@ -204,7 +204,7 @@ def by_type(cases: pd.DataFrame, previous: pd.DataFrame) -> Table:
     out = _sum_by(cases, "case_type", "money_cents")
     total = len(cases)
     kinds = sorted(set(counts.index) | set(before.index),
-                   key=lambda k: (-int(counts.get(k, 0)), TYPE_ORDER.get(k, len(TYPE_ORDER))))
+                   key=lambda k: (-int(counts.get(k, 0)), TYPE_ORDER.get(k, len(TYPE_ORDER)), str(k)))
     rows: list[tuple[object, ...]] = []
     for kind in kinds:
         now, then = int(counts.get(kind, 0)), int(before.get(kind, 0))

@@ -34,6 +34,7 @@ def case_frame(records: CaseRecords) -> pd.DataFrame:
     for name in ("row", "file_order", "errors", "warnings"):
         frame[name] = frame[name].astype("int64")
     frame["file_modified"] = frame["file_modified"].astype("float64")
+    frame["case_id"] = frame["case_id"].fillna("")  # pandas' str columns would turn a missing id into NaN
     frame["on_time"] = frame["on_time"].astype("boolean")
     return frame
 

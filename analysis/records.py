@@ -52,19 +52,20 @@ def on_time(result: CaseResult, now: datetime) -> bool | None:
     return False if deadline < now else None
 
 
-def case_key(shop: str, case: Case) -> str:
+def case_key(shop: str, case: Case, file: str) -> str:
     """What makes a case one case across files: its 售后单号 in its shop (as typed, trimmed, full-width
     folded); a row without one is keyed by `natural_key` (and joined to a numbered copy when there is one)."""
     if case.case_id and normalise_text(case.case_id):
         return f"{shop}\x1f{normalise_text(case.case_id)}"
-    return natural_key(shop, case)
+    return natural_key(shop, case, file)
 
 
-def natural_key(shop: str, case: Case) -> str:
+def natural_key(shop: str, case: Case, file: str) -> str:
     """A case by its 订单号, 登记时间 and 售后类型: what a copied-forward row keeps, even when 校验 numbered
-    its 售后单号 in between."""
-    moment = f"{case.registered_at:%Y-%m-%d %H:%M}" if case.registered_at else ""
-    return f"{shop}\x1f\x1e{case.order_id or ''}|{moment}|{case.case_type or ''}"
+    its 售后单号 in between. Without a 登记时间 that is too little to tell cases apart: the row is its own."""
+    if case.registered_at is None:
+        return f"{shop}\x1f\x1d{file}|{case.source.sheet}|{case.row}"
+    return f"{shop}\x1f\x1e{case.order_id or ''}|{case.registered_at:%Y-%m-%d %H:%M}|{case.case_type or ''}"
 
 
 def _moments(case: Case) -> list[datetime]:
@@ -134,8 +135,11 @@ class CaseRecords:
                     warnings[issue.row] += 1
         courier_column = next((index for index, header in enumerate(raw.header)
                                if isinstance(header, str) and normalise_text(header) in COURIER_HEADERS), None)
-        latest = max((r.case.registered_at for r in report.results if r.case.registered_at), default=None)
-        activity = max((m for r in report.results for m in _moments(r.case)), default=None)
+        # A time after `now` is a typing mistake (the check reports it): it must not make an old copy win.
+        now = report.now
+        latest = max((r.case.registered_at for r in report.results
+                      if r.case.registered_at and r.case.registered_at <= now), default=None)
+        activity = max((m for r in report.results for m in _moments(r.case) if m <= now), default=None)
         for result in report.results:
             case = result.case
             rec = result.recommendation
@@ -147,8 +151,8 @@ class CaseRecords:
             self.file_order.append(file_order)
             self.sheet.append(report.sheet)
             self.row.append(case.row)
-            self.key.append(case_key(shop, case))
-            self.natural_key.append(natural_key(shop, case))
+            self.key.append(case_key(shop, case, file))
+            self.natural_key.append(natural_key(shop, case, file))
             self.register_activity.append(activity)
             self.file_modified.append(file_modified)
             self.case_id.append(normalise_text(case.case_id) if case.case_id else None)
@@ -164,7 +168,7 @@ class CaseRecords:
             self.status.append(case.status or "")
             self.refund_channel.append(label(case, "refund_channel", case.refund_channel, NO_CHANNEL))
             self.tracking_no.append(cut(case.tracking_no or ""))
-            self.courier.append(courier_of(typed, case.tracking_no))
+            self.courier.append(cut(courier_of(typed, case.tracking_no)))
             self.buyer.append(cut(mask_buyer(case.buyer)))
             self.amount_cents.append(to_cents(case.amount))
             self.freight_cents.append(to_cents(case.freight_refund))

@@ -482,3 +482,32 @@ def test_an_old_format_spreadsheet_in_a_folder_is_listed_with_what_to_do(tmp_pat
     assert main(["report", str(tmp_path), "--now", NOW, "--json"]) == 1
     unreadable = json.loads(capsys.readouterr().out)["unreadable"]
     assert [Path(u["文件"]).name for u in unreadable] == ["旧登记表.xls"] and "另存为" in unreadable[0]["原因"]
+
+
+def test_a_future_typo_in_an_old_register_does_not_make_its_copies_win(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    first = case("SH-1", "2026-11-01 10:00", "质量问题", "YF-1", "30")
+    register(tmp_path / "店A" / "2026-11-02.xlsx", [first, case("SH-2", "2062-11-02 10:00", "质量问题", "YF-2", "5")])
+    register(tmp_path / "店A" / "2026-11-03.xlsx", [{**first, "amount": Decimal("35")},
+                                                    case("SH-2", "2026-11-02 10:00", "质量问题", "YF-2", "5"),
+                                                    case("SH-3", "2026-11-03 09:00", "质量问题", "YF-2", "7")])
+    main(["report", str(tmp_path), *PERIOD, "--now", NOW, "--json"])
+    overview = json.loads(capsys.readouterr().out)["overview"]
+    assert (overview["售后数"], overview["退款与补偿金额"]) == (3, "47.00")
+
+
+def test_a_row_without_id_next_to_numbered_rows_is_valid_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blank = {**case("", "2026-11-01 10:00", "运输破损", "YF-1", "12", tracking="SF123456789"), "case_id": None}
+    register(tmp_path / "店A" / "a.xlsx", [blank, case("SH-2", "2026-11-02 10:00", "运输破损", "YF-1", "12",
+                                                       tracking="SF123456780")])
+    main(["report", str(tmp_path), "--now", NOW, "--json"])
+    text = capsys.readouterr().out
+    assert "NaN" not in text
+    assert sorted(c["售后单号"] for c in json.loads(text)["claims"]) == ["", "SH-2"]
+
+
+def test_rows_without_id_and_date_are_not_merged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    undated = {**case("", "2026-11-01 10:00", "质量问题", "YF-1", "1"), "case_id": None, "registered_at": None}
+    register(tmp_path / "店A" / "a.xlsx", [undated, dict(undated)])
+    main(["report", str(tmp_path), "--now", NOW, "--json"])
+    assert json.loads(capsys.readouterr().out)["overview"]["登记时间无法识别（未计入）"] == 2
